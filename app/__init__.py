@@ -1,0 +1,72 @@
+"""Application factory: configuration, extensions, blueprints, errors, CLI."""
+from flask import Flask
+
+from config import Config, ProductionConfig, from_env
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the Flask application for the given configuration class."""
+    config_class = config_class or from_env()
+    if issubclass(config_class, ProductionConfig):
+        config_class.check()
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class)
+    _prepare_instance(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    from app import cli, errors, security
+
+    errors.register(app)
+    security.register(app)
+    cli.register(app)
+    return app
+
+
+def _prepare_instance(app: Flask) -> None:
+    from pathlib import Path
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import database, i18n, labels, navigation
+    from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+    from app import audit, models  # noqa: F401  (mappers and the audit guard)
+
+    db.init_app(app)
+    database.configure(app)
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    i18n.register(app)
+    labels.register(app)
+    navigation.register(app)
+    _configure_login(app)
+
+
+def _configure_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from app.extensions import login_manager
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)

@@ -1,0 +1,15 @@
+"""Forms of the auth blueprint."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    submit = SubmitField(_l("Log in"))
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField(_l("Log out"))

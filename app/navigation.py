@@ -1,0 +1,36 @@
+"""The navigation bar: which links each role sees (only links whose views exist)."""
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    roles: frozenset[str]
+
+
+ALL = frozenset({"respondent", "coordinator", "analyst", "admin"})
+NAV = (
+    NavItem("main.index", _l("Home"), ALL),
+    NavItem("assessments.index", _l("Assessments"), ALL),
+    NavItem("review.index", _l("Review"), frozenset({"analyst"})),
+    NavItem("dashboard.index", _l("Dashboards"), ALL),
+    NavItem("exports.index", _l("Exports"), ALL),
+    NavItem("admin.index", _l("Administration"), frozenset({"admin"})),
+)
+
+
+def nav_items() -> list[NavItem]:
+    """The links the current user may follow, in menu order."""
+    if not current_user.is_authenticated:
+        return []
+    views = current_app.view_functions
+    return [item for item in NAV if current_user.role in item.roles and item.endpoint in views]
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals["nav_items"] = nav_items

@@ -1,0 +1,36 @@
+"""Illustrative demo data: labelled as demo everywhere it appears."""
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import User
+from app.services import accounts, countries
+
+DEMO_PASSWORD = "Demo-Customs-2026!"
+DEMO_DOMAIN = "demo.example"
+
+
+def demo_accounts() -> list[dict]:
+    """The demo accounts: a coordinator and a respondent per EEU member, an analyst and an admin."""
+    people = []
+    for code in countries.EEU_MEMBERS:
+        people.append({"email": f"{code.lower()}.coordinator@{DEMO_DOMAIN}", "role": "coordinator",
+                       "country_code": code, "name": f"Demo coordinator {code}"})
+        people.append({"email": f"{code.lower()}.respondent@{DEMO_DOMAIN}", "role": "respondent",
+                       "country_code": code, "name": f"Demo respondent {code}"})
+    people.append({"email": f"analyst@{DEMO_DOMAIN}", "role": "analyst", "country_code": None,
+                   "name": "Demo analyst EEC"})
+    people.append({"email": f"admin@{DEMO_DOMAIN}", "role": "admin", "country_code": None,
+                   "name": "Demo administrator"})
+    return people
+
+
+def seed_accounts() -> list[str]:
+    """Create the demo accounts that do not exist yet; returns the e-mails created."""
+    countries.sync_countries(countries.EEU_MEMBERS)
+    existing = set(db.session.scalars(sa.select(User.email)))
+    created = []
+    for person in demo_accounts():
+        if person["email"] not in existing:
+            accounts.create_user(password=DEMO_PASSWORD, is_demo=True, **person)
+            created.append(person["email"])
+    return created

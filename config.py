@@ -1,0 +1,85 @@
+"""Configuration classes; every setting can be given by an environment variable."""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_SECRET = "dev-only-secret-change-me"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+class Config:
+    """Defaults for development on a laptop: SQLite under instance/."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", _sqlite_url(BASE_DIR / "instance" / "customs.sqlite3")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    QUESTIONNAIRE_DIR = os.environ.get("QUESTIONNAIRE_DIR", str(BASE_DIR / "questionnaires"))
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024
+    LANGUAGES = ("en", "ru")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
+    BOOTSTRAP_SERVE_LOCAL = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which has its own idle limit
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")))
+    PERMANENT_SESSION_LIFETIME = IDLE_TIMEOUT
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    REQUIRE_TOTP_FOR_STAFF = _bool("REQUIRE_TOTP_FOR_STAFF", False)
+    NATIONAL_SEE_OTHER_COUNTRIES = _bool("NATIONAL_SEE_OTHER_COUNTRIES", True)
+    PASSWORD_MIN_LENGTH = 12
+    TESTING = False
+
+
+class DevelopmentConfig(Config):
+    """Local development: debug tools off by default, demo data allowed."""
+
+
+class TestConfig(Config):
+    """Tests: in-memory SQLite unless TEST_DATABASE_URL is given, fast hashing, no rate limit."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_ENABLED = False
+    WTF_CSRF_ENABLED = False
+    ARGON2_FAST = True
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start without a real secret and an explicit database."""
+
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+
+    @classmethod
+    def check(cls) -> None:
+        """Raise RuntimeError when the configuration is not safe for production."""
+        if not os.environ.get("SECRET_KEY") or cls.SECRET_KEY == DEFAULT_SECRET or len(cls.SECRET_KEY) < 32:
+            raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters in production")
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("DATABASE_URL must be set in production")
+
+
+CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestConfig}
+
+
+def from_env() -> type[Config]:
+    """The config class named by APP_ENV (development by default)."""
+    name = os.environ.get("APP_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]

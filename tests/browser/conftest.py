@@ -1,0 +1,79 @@
+"""A live server on a migrated SQLite file with demo data, and Playwright driving Debian's Chromium."""
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from tests.conftest import make_config
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"REQUIRE_BROWSER=1 but Chromium was not found at {CHROMIUM}")
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+def build_live_app(tmp_path):
+    """A migrated SQLite database with countries and the demo data, as `make run` prepares it."""
+    from flask_migrate import upgrade
+
+    from app.services import countries, demo
+
+    app = create_app(make_config(f"sqlite:///{tmp_path}/live.db", tmp_path, WTF_CSRF_ENABLED=True))
+    with app.app_context():
+        upgrade()
+        countries.sync_countries()
+        demo.seed_accounts()
+    return app
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+        self._server.server_close()
+        with self.app.app_context():
+            from app.extensions import db
+
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    with LiveServer(build_live_app(tmp_path_factory.mktemp("live"))) as server:
+        yield server
+
+
+def login(page, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("main form [type=submit]")
+    page.wait_for_load_state()

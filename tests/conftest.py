@@ -1,0 +1,117 @@
+"""Shared fixtures: an app per test on every configured database, a client, a CLI runner, auth."""
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.extensions import db
+from config import TestConfig
+
+PASSWORD = "Correct-Horse-Battery-9"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def pytest_configure(config) -> None:
+    if os.environ.get("REQUIRE_POSTGRES") == "1" and not PG_URL:
+        raise pytest.UsageError("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A throw-away PostgreSQL database for this test session (never the one named in the URL)."""
+    server = sa.make_url(PG_URL)
+    name = f"cm_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as error:
+        admin.dispose()
+        pytest.fail(f"PostgreSQL at {server.render_as_string()} is not reachable: {error}")
+    url = server.set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def make_config(url: str, tmp_path, **overrides) -> type[TestConfig]:
+    attrs = {"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": str(tmp_path / "uploads"), **overrides}
+    return type("TestConfigForTest", (TestConfig,), attrs)
+
+
+def database_url(request) -> str:
+    return "sqlite://" if request.param == "sqlite" else request.getfixturevalue("pg_database")
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request, tmp_path):
+    """A fresh app and empty schema per test, on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
+    overrides = getattr(request, "param_overrides", {})
+    application = create_app(make_config(database_url(request), tmp_path, **overrides))
+    with application.app_context():
+        db.drop_all()
+        db.create_all()
+    # Tests push their own app context when they need one: a context held across test-client
+    # requests would share `g` (and the cached locale) between requests.
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def countries(app):
+    """The five EEU members and a few others."""
+    from app.services.countries import EEU_MEMBERS, sync_countries
+
+    with app.app_context():
+        sync_countries(EEU_MEMBERS + ("DE", "CN"))
+
+
+@pytest.fixture
+def make_user(app, countries):
+    """Create a user: make_user("coordinator", "AM") -> User (password PASSWORD)."""
+    from app.services.accounts import create_user
+
+    def make(role: str, country: str | None = None, email: str | None = None, **kwargs):
+        email = email or f"{role}.{(country or 'eec').lower()}.{uuid.uuid4().hex[:6]}@example.org"
+        with app.app_context():
+            user = create_user(email=email, name=kwargs.pop("name", f"{role.title()} {country or 'EEC'}"),
+                               role=role, country_code=country, password=PASSWORD, **kwargs)
+            db.session.refresh(user)
+            db.session.expunge(user)
+        return user
+
+    return make
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user_or_email, password: str = PASSWORD, **kwargs):
+        email = getattr(user_or_email, "email", user_or_email)
+        return self._client.post("/login", data={"email": email, "password": password}, **kwargs)
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

@@ -1,0 +1,223 @@
+"""Starting assessments and saving answers with optimistic concurrency; every save rescores."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+import scoring
+from app import access, audit
+from app.extensions import db
+from app.models import Answer, Assessment, Country, QuestionnaireVersion, User
+from app.services import scores
+from app.services.questionnaires import parsed
+
+
+class AssessmentError(ValueError):
+    """The request cannot be carried out; the message says why, for the user."""
+
+
+class AnswerLocked(AssessmentError):
+    """The assessment does not accept answer changes in its current status."""
+
+
+@dataclass
+class AnswerConflict(Exception):
+    """The answer changed since the revision the client based its edit on."""
+
+    current: dict
+
+
+ANSWER_FIELDS = ("value", "not_applicable", "comment", "evidence_url")
+
+
+def answer_state(answer: Answer | None, question_key: str = "") -> dict:
+    """An answer as plain data: what the client shows and what the audit log records."""
+    if answer is None:
+        return {"question_key": question_key, "value": None, "not_applicable": False, "comment": None,
+                "evidence_url": None, "revision": 0, "carried_forward": False, "updated_by": None,
+                "updated_at": None}
+    return {"question_key": answer.question_key, "value": answer.value, "not_applicable": answer.not_applicable,
+            "comment": answer.comment, "evidence_url": answer.evidence_url, "revision": answer.revision,
+            "carried_forward": answer.carried_forward,
+            "updated_by": answer.updated_by.name if answer.updated_by else None,
+            "updated_at": answer.updated_at.isoformat() if answer.updated_at else None}
+
+
+def start_assessment(user: User, country_code: str, version: QuestionnaireVersion, cycle: str,
+                     carry_forward: bool = False) -> Assessment:
+    """Create a draft for (country, questionnaire, cycle), optionally pre-filled; commits."""
+    cycle = (cycle or "").strip()
+    _check_start(user, country_code, version, cycle)
+    assessment = Assessment(country_code=country_code, questionnaire_version_id=version.id,
+                            questionnaire_id=version.questionnaire_id, cycle=cycle, created_by_id=user.id)
+    db.session.add(assessment)
+    db.session.flush()
+    if carry_forward:
+        _carry_forward(user, assessment, version)
+    audit.record("assessment.create", user=user, assessment_id=assessment.id,
+                 after={"country": country_code, "questionnaire": version.label, "cycle": cycle,
+                        "carried_from": assessment.carried_from_id})
+    scores.rescore(assessment)
+    db.session.commit()
+    return assessment
+
+
+def _check_start(user: User, country_code: str, version: QuestionnaireVersion, cycle: str) -> None:
+    if not access.can_start(user, country_code) or db.session.get(Country, country_code) is None:
+        raise AssessmentError(_("You cannot start an assessment for this country."))
+    if version.status != "published":
+        raise AssessmentError(_("Only a published questionnaire version can be used for a new assessment."))
+    if not cycle or len(cycle) > 20:
+        raise AssessmentError(_("Give the assessment cycle, for example 2026."))
+    exists = db.session.scalar(sa.select(Assessment.id).where(
+        Assessment.country_code == country_code, Assessment.questionnaire_id == version.questionnaire_id,
+        Assessment.cycle == cycle))
+    if exists is not None:
+        raise AssessmentError(_("This country already has an assessment for this questionnaire and cycle."))
+
+
+def last_validated(country_code: str, questionnaire_id: str) -> Assessment | None:
+    """The country's most recently validated assessment of this questionnaire."""
+    return db.session.scalar(sa.select(Assessment).where(
+        Assessment.country_code == country_code, Assessment.questionnaire_id == questionnaire_id,
+        Assessment.status == "validated").order_by(Assessment.validated_at.desc()).limit(1))
+
+
+def _carry_forward(user: User, assessment: Assessment, version: QuestionnaireVersion) -> None:
+    source = last_validated(assessment.country_code, version.questionnaire_id)
+    if source is None:
+        raise AssessmentError(_("There is no validated assessment of this country to carry forward."))
+    old_answers = {a.question_key: a for a in db.session.scalars(
+        sa.select(Answer).where(Answer.assessment_id == source.id))}
+    new_q = parsed(version)
+    if source.questionnaire_version_id != version.id:
+        old_answers = scoring.crosswalk(parsed(source.questionnaire_version), new_q, old_answers)
+    for key, old in old_answers.items():
+        value = _still_valid(new_q.question(key), old.value)
+        db.session.add(Answer(assessment_id=assessment.id, question_key=key, value=value,
+                              not_applicable=old.not_applicable and new_q.question(key).na_allowed,
+                              comment=old.comment, evidence_url=old.evidence_url, carried_forward=True,
+                              updated_by_id=user.id))
+    assessment.carried_from_id = source.id
+
+
+def _still_valid(question: scoring.Question, value: str | None) -> str | None:
+    """A carried value the new version still accepts, or None (the respondent answers afresh)."""
+    if value is None:
+        return None
+    try:
+        return question.normalise(value)
+    except ValueError:
+        return None
+
+
+def save_answer(user: User, assessment: Assessment, question_key: str, changes: dict,
+                base_revision: int | None) -> Answer:
+    """Apply the changed fields to one answer if nobody saved it since base_revision; rescores; commits."""
+    if not access.can_edit_answers(user, assessment):
+        raise AnswerLocked(_("This assessment does not accept changes in its current status."))
+    answer = apply_answer(user, assessment, question_key, changes, base_revision)
+    scores.rescore(assessment)
+    db.session.commit()
+    return answer
+
+
+def apply_answer(user: User | None, assessment: Assessment, question_key: str, changes: dict,
+                 base_revision: int | None) -> Answer:
+    """Validate and apply one answer change in the current transaction, without rescoring or committing.
+
+    base_revision is the revision the change was based on (0 for a new answer); a different
+    current revision raises AnswerConflict. None skips the check (administrative imports only).
+    The caller has checked the user's right to edit.
+    """
+    if not assessment.editable:
+        raise AnswerLocked(_("This assessment does not accept changes in its current status."))
+    question = _question(assessment, question_key)
+    answer = db.session.scalar(sa.select(Answer).where(
+        Answer.assessment_id == assessment.id, Answer.question_key == question_key).with_for_update())
+    current_revision = answer.revision if answer is not None else 0
+    if base_revision is not None and base_revision != current_revision:
+        raise AnswerConflict(answer_state(answer, question_key))
+    clean = clean_changes(question, changes)
+    _check_visible(assessment, question, clean)
+    return _apply(user, assessment, question_key, answer, clean)
+
+
+def _question(assessment: Assessment, question_key: str) -> scoring.Question:
+    try:
+        return parsed(assessment.questionnaire_version).question(question_key)
+    except KeyError:
+        raise AssessmentError(_("This question is not part of the questionnaire.")) from None
+
+
+def clean_changes(question: scoring.Question, changes: dict) -> dict:
+    """Validate and normalise the submitted fields; raises AssessmentError with the reason."""
+    clean = {k: changes[k] for k in ANSWER_FIELDS if k in changes}
+    if "value" in clean:
+        clean["value"] = _normalised_value(question, clean["value"])
+    if "not_applicable" in clean:
+        clean["not_applicable"] = bool(clean["not_applicable"])
+        if clean["not_applicable"] and not question.na_allowed:
+            raise AssessmentError(_("This question cannot be marked as not applicable."))
+    for field, limit in (("comment", 10000), ("evidence_url", 2000)):
+        if field in clean:
+            clean[field] = (str(clean[field]).strip() or None) if clean[field] is not None else None
+            if clean[field] and len(clean[field]) > limit:
+                raise AssessmentError(_("The text is too long."))
+    if clean.get("evidence_url"):
+        _check_url(clean["evidence_url"])
+    return clean
+
+
+def _normalised_value(question: scoring.Question, raw) -> str | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        return question.normalise(raw.strip() if isinstance(raw, str) else raw)
+    except ValueError as error:
+        raise AssessmentError(str(error)) from None
+
+
+def _check_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise AssessmentError(_("The evidence link must be a web address starting with http:// or https://."))
+
+
+def _check_visible(assessment: Assessment, question: scoring.Question, clean: dict) -> None:
+    """Skip logic on the server: a question hidden by show_if takes no answer."""
+    if question.show_if is None or ("value" not in clean and "not_applicable" not in clean):
+        return
+    if clean.get("value") is None and not clean.get("not_applicable"):
+        return  # clearing an answer is always allowed
+    values = {a.question_key: (a.value, a.not_applicable) for a in db.session.scalars(
+        sa.select(Answer).where(Answer.assessment_id == assessment.id))}
+    if question.key not in scoring.visible_questions(parsed(assessment.questionnaire_version), values):
+        raise AssessmentError(_("This question does not apply given your earlier answers."))
+
+
+def _apply(user: User | None, assessment: Assessment, key: str, answer: Answer | None, clean: dict) -> Answer:
+    before = answer_state(answer, key)
+    if answer is None:
+        answer = Answer(assessment_id=assessment.id, question_key=key, revision=0)
+        db.session.add(answer)
+    for field, value in clean.items():
+        setattr(answer, field, value)
+    if answer.not_applicable:
+        answer.value = None
+    answer.revision += 1
+    answer.carried_forward = False  # saved by a person: confirmed or changed
+    answer.updated_by_id, answer.updated_at = (user.id if user else None), datetime.now(timezone.utc)
+    db.session.flush()
+    after = answer_state(answer, key)
+    audit.record("answer.update", user=user, assessment_id=assessment.id, question_key=key,
+                 before=_audited(before), after=_audited(after))
+    return answer
+
+
+def _audited(state: dict) -> dict:
+    return {k: state[k] for k in ("value", "not_applicable", "comment", "evidence_url", "revision")}

@@ -1,0 +1,95 @@
+"""Persisting the engine's results as score rows; the shell never computes a score itself."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pandas as pd
+import sqlalchemy as sa
+
+import scoring
+from app.extensions import db
+from app.models import Answer, Assessment, ScoreRow
+from app.services.questionnaires import parsed
+
+OVERALL = "_overall"
+
+
+def answer_records(assessment_id: int) -> list[dict]:
+    """The assessment's answers in the form the engine takes."""
+    rows = db.session.execute(sa.select(Answer.question_key, Answer.value, Answer.not_applicable)
+                              .where(Answer.assessment_id == assessment_id))
+    return [{"assessment_id": assessment_id, "question_key": k, "value": v, "not_applicable": na}
+            for k, v, na in rows]
+
+
+def score_assessment(assessment: Assessment) -> scoring.AssessmentScore:
+    """The engine's result for one assessment, from its stored answers (nothing is written)."""
+    questionnaire = parsed(assessment.questionnaire_version)
+    return scoring.score(questionnaire, answer_records(assessment.id), assessment_ids=[assessment.id])[0]
+
+
+def rescore(assessment: Assessment) -> scoring.AssessmentScore:
+    """Replace the assessment's score rows in the current transaction (the caller commits)."""
+    db.session.flush()
+    result = score_assessment(assessment)
+    _replace_rows([assessment], [result])
+    return result
+
+
+def recompute_all(batch_size: int = 500) -> int:
+    """Rescore every assessment, questionnaire version by version, in bulk; commits. Returns the count."""
+    version_ids = db.session.scalars(sa.select(Assessment.questionnaire_version_id).distinct()).all()
+    count = 0
+    for version_id in version_ids:
+        ids = db.session.scalars(sa.select(Assessment.id).where(
+            Assessment.questionnaire_version_id == version_id).order_by(Assessment.id)).all()
+        for start in range(0, len(ids), batch_size):
+            count += _recompute_batch(ids[start:start + batch_size])
+            db.session.commit()
+    return count
+
+
+def _recompute_batch(ids: list[int]) -> int:
+    assessments = db.session.scalars(sa.select(Assessment).where(Assessment.id.in_(ids))).all()
+    questionnaire = parsed(assessments[0].questionnaire_version)
+    frame = pd.read_sql(sa.select(Answer.assessment_id, Answer.question_key, Answer.value, Answer.not_applicable)
+                        .where(Answer.assessment_id.in_(ids)), db.session.connection())
+    results = scoring.score(questionnaire, frame, assessment_ids=ids)
+    _replace_rows(assessments, results)
+    return len(results)
+
+
+def _replace_rows(assessments: list[Assessment], results: list[scoring.AssessmentScore]) -> None:
+    by_id = {a.id: a for a in assessments}
+    db.session.execute(sa.delete(ScoreRow).where(ScoreRow.assessment_id.in_(list(by_id))))
+    now = datetime.now(timezone.utc)
+    rows = []
+    for result in results:
+        assessment = by_id[result.assessment_id]
+        for dim in (*result.dimensions, result.overall):
+            rows.append(_row(assessment, result, dim, now))
+    if rows:
+        db.session.execute(sa.insert(ScoreRow), rows)
+
+
+def _row(assessment: Assessment, result: scoring.AssessmentScore, dim, now: datetime) -> dict:
+    gaps = result.explanation.get(dim.key, ()) if dim.key != OVERALL else ()
+    return {
+        "assessment_id": assessment.id, "dimension_key": dim.key, "level": dim.level, "index": dim.index,
+        "stages": dict(dim.stages), "answered": dim.answered, "applicable": dim.applicable,
+        "completeness": dim.completeness, "explanation": [_gap(g) for g in gaps],
+        "questionnaire_version_id": assessment.questionnaire_version_id,
+        "scoring_version": result.scoring_version, "computed_at": now,
+    }
+
+
+def _gap(gap) -> dict:
+    return {"question_key": gap.question_key, "stage": gap.stage, "weight": gap.weight,
+            "points_share": gap.points_share, "shortfall": gap.shortfall, "value": gap.value,
+            "not_answered": gap.not_answered}
+
+
+def rows_for(assessment_id: int) -> dict[str, ScoreRow]:
+    """The stored score rows of an assessment by dimension key (`_overall` included)."""
+    rows = db.session.scalars(sa.select(ScoreRow).where(ScoreRow.assessment_id == assessment_id))
+    return {row.dimension_key: row for row in rows}

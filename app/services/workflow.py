@@ -1,0 +1,182 @@
+"""The assessment lifecycle: submit, flag, return, answer flags, validate (DESIGN.md §2)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+import scoring
+from app import access, audit
+from app.extensions import db
+from app.models import Answer, Assessment, Attachment, AuditEvent, ReviewFlag, User
+from app.services import scores
+from app.services.assessments import AssessmentError
+from app.services.questionnaires import parsed
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Something that keeps an assessment from being submitted."""
+
+    question_key: str
+    dimension: str
+    problem: str  # "unanswered" | "evidence" | "flag"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _set_status(user: User, assessment: Assessment, status: str, **stamps) -> None:
+    before = assessment.status
+    assessment.status = status
+    for name, value in stamps.items():
+        setattr(assessment, name, value)
+    audit.record(f"assessment.{status}", user=user, assessment_id=assessment.id,
+                 before={"status": before}, after={"status": status})
+
+
+def submission_problems(assessment: Assessment) -> list[Missing]:
+    """Required visible questions without an answer, required evidence missing, open flags."""
+    questionnaire = parsed(assessment.questionnaire_version)
+    answers = {a.question_key: a for a in db.session.scalars(
+        sa.select(Answer).where(Answer.assessment_id == assessment.id))}
+    attached = set(db.session.scalars(sa.select(Attachment.question_key).where(
+        Attachment.assessment_id == assessment.id)))
+    visible = scoring.visible_questions(questionnaire, {k: (a.value, a.not_applicable) for k, a in answers.items()})
+    missing = []
+    for q in questionnaire.questions:
+        if q.key not in visible:
+            continue
+        answer = answers.get(q.key)
+        answered = answer is not None and (answer.value is not None or answer.not_applicable)
+        if q.required and not answered:
+            missing.append(Missing(q.key, q.dimension, "unanswered"))
+        elif (q.evidence == "required" and answered and not answer.not_applicable
+              and not answer.evidence_url and q.key not in attached):
+            missing.append(Missing(q.key, q.dimension, "evidence"))
+    missing.extend(Missing(f.question_key, questionnaire.question(f.question_key).dimension, "flag")
+                   for f in open_flags(assessment))
+    return missing
+
+
+def submit(user: User, assessment: Assessment) -> list[Missing]:
+    """Submit if nothing is missing (then answers are locked); returns what is missing; commits."""
+    if not access.can_submit(user, assessment):
+        raise AssessmentError(_("Only the coordinator of this country can submit a draft or returned assessment."))
+    problems = submission_problems(assessment)
+    if problems:
+        return problems
+    _set_status(user, assessment, "submitted", submitted_at=_now(), submitted_by_id=user.id)
+    scores.rescore(assessment)
+    db.session.commit()
+    return []
+
+
+def open_flags(assessment: Assessment) -> list[ReviewFlag]:
+    """Flags the country has not answered yet."""
+    return list(db.session.scalars(sa.select(ReviewFlag).where(
+        ReviewFlag.assessment_id == assessment.id, ReviewFlag.state == "open").order_by(ReviewFlag.id)))
+
+
+def flags(assessment: Assessment) -> list[ReviewFlag]:
+    return list(db.session.scalars(sa.select(ReviewFlag).where(
+        ReviewFlag.assessment_id == assessment.id).order_by(ReviewFlag.id)))
+
+
+def add_flag(user: User, assessment: Assessment, question_key: str, comment: str) -> ReviewFlag:
+    """An analyst flags one question of a submitted assessment with a comment; commits."""
+    if not access.can_review(user) or assessment.status != "submitted":
+        raise AssessmentError(_("Questions can be flagged only on a submitted assessment."))
+    comment = (comment or "").strip()
+    if not comment:
+        raise AssessmentError(_("Write a comment that tells the country what to check."))
+    try:
+        parsed(assessment.questionnaire_version).question(question_key)
+    except KeyError:
+        raise AssessmentError(_("This question is not part of the questionnaire.")) from None
+    flag = ReviewFlag(assessment_id=assessment.id, question_key=question_key, comment=comment[:5000],
+                      created_by_id=user.id)
+    db.session.add(flag)
+    audit.record("flag.create", user=user, assessment_id=assessment.id, question_key=question_key,
+                 after={"comment": flag.comment})
+    db.session.commit()
+    return flag
+
+
+def return_assessment(user: User, assessment: Assessment) -> None:
+    """Send a submitted assessment back to the country; it needs at least one open flag; commits."""
+    if not access.can_review(user) or assessment.status != "submitted":
+        raise AssessmentError(_("Only a submitted assessment can be returned."))
+    if not open_flags(assessment):
+        raise AssessmentError(_("Flag at least one question before returning the assessment."))
+    _set_status(user, assessment, "returned", returned_at=_now(), returned_by_id=user.id)
+    db.session.commit()
+
+
+def respond_to_flag(user: User, assessment: Assessment, flag_id: int, response: str) -> ReviewFlag:
+    """The country answers a flag of a returned assessment; commits."""
+    flag = db.session.get(ReviewFlag, flag_id)
+    if flag is None or flag.assessment_id != assessment.id or not access.can_respond_to_flags(user, assessment):
+        raise AssessmentError(_("This flag cannot be answered now."))
+    response = (response or "").strip()
+    if not response:
+        raise AssessmentError(_("Write a reply to the analyst's comment."))
+    flag.response, flag.state = response[:5000], "answered"
+    flag.answered_by_id, flag.answered_at = user.id, _now()
+    audit.record("flag.answer", user=user, assessment_id=assessment.id, question_key=flag.question_key,
+                 after={"response": flag.response})
+    db.session.commit()
+    return flag
+
+
+def validate(user: User, assessment: Assessment) -> None:
+    """Lock a submitted assessment for good; resolves its flags; commits."""
+    if not access.can_review(user) or assessment.status != "submitted":
+        raise AssessmentError(_("Only a submitted assessment can be validated."))
+    for flag in flags(assessment):
+        if flag.state != "resolved":
+            flag.state, flag.resolved_at = "resolved", _now()
+    _set_status(user, assessment, "validated", validated_at=_now(), validated_by_id=user.id)
+    db.session.commit()
+
+
+def changes_since_return(assessment: Assessment) -> list[AuditEvent]:
+    """Answer changes made after the assessment was last returned (what the analyst should re-read)."""
+    if assessment.returned_at is None:
+        return []
+    return list(db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.assessment_id == assessment.id, AuditEvent.action == "answer.update",
+        AuditEvent.at >= assessment.returned_at).order_by(AuditEvent.at)))
+
+
+def history(assessment: Assessment, question_key: str) -> list[AuditEvent]:
+    """Who changed this answer, when, from what to what."""
+    return list(db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.assessment_id == assessment.id, AuditEvent.question_key == question_key)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())))
+
+
+def needs_action(user: User) -> list[tuple[Assessment, str]]:
+    """Assessments waiting for this user, with what they wait for."""
+    query = access.visible_assessments(user).order_by(Assessment.updated_at.desc())
+    waiting = []
+    for assessment in db.session.scalars(query):
+        reason = _reason(user, assessment)
+        if reason:
+            waiting.append((assessment, reason))
+    return waiting
+
+
+def _reason(user: User, assessment: Assessment) -> str | None:
+    if user.role == "analyst" and assessment.status == "submitted":
+        return "review"
+    if user.is_national and assessment.status == "returned":
+        return "flags"
+    if user.role == "coordinator" and assessment.status == "draft":
+        return "submit"
+    if user.role == "respondent" and assessment.status == "draft":
+        return "answer"
+    return None

@@ -18,6 +18,71 @@ STATUS_LABELS = {
 }
 
 
+ACTION_LABELS = {
+    "review": _l("Review"),
+    "flags": _l("Answer the review flags"),
+    "submit": _l("Complete and submit"),
+    "answer": _l("Fill in"),
+}
+
+MISSING_LABELS = {
+    "unanswered": _l("Not answered"),
+    "evidence": _l("Evidence required"),
+    "flag": _l("Open review flag"),
+}
+
+
+FLAG_STATE_LABELS = {
+    "open": _l("Open"),
+    "answered": _l("Answered"),
+    "resolved": _l("Resolved"),
+}
+
+
+def flag_state_label(state: str) -> str:
+    return str(FLAG_STATE_LABELS.get(state, state))
+
+
+EVENT_LABELS = {
+    "answer.update": _l("Answer changed"),
+    "attachment.add": _l("File attached"),
+    "attachment.remove": _l("File removed"),
+    "flag.create": _l("Flagged by the reviewer"),
+    "flag.answer": _l("Flag answered"),
+}
+
+
+def event_label(action: str) -> str:
+    return str(EVENT_LABELS.get(action, action))
+
+
+def describe_state(question, state: dict | None) -> str:
+    """A one-line human reading of an audited answer state (value label, N/A, comment, link)."""
+    from flask_babel import gettext as _
+
+    from app.i18n import current_language
+
+    if not state:
+        return "—"
+    parts = []
+    if state.get("not_applicable"):
+        parts.append(_("Not applicable"))
+    elif state.get("value") is not None and hasattr(question, "option_label"):
+        parts.append(question.option_label(state["value"], current_language()) or str(state["value"]))
+    for field in ("comment", "response", "evidence_url", "filename"):
+        if state.get(field):
+            parts.append(str(state[field]))
+    return " · ".join(parts) or "—"
+
+
+def action_label(reason: str) -> str:
+    return str(ACTION_LABELS.get(reason, reason))
+
+
+def missing_label(problem: str) -> str:
+    return str(MISSING_LABELS.get(problem, problem))
+
+
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
@@ -27,4 +92,7 @@ def status_label(status: str) -> str:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.globals.update(role_label=role_label, status_label=status_label)
+    app.jinja_env.globals.update(role_label=role_label, status_label=status_label, action_label=action_label,
+                                  missing_label=missing_label, flag_state_label=flag_state_label, event_label=event_label,
+                                  describe_state=describe_state,
+                                  view_exists=lambda e: e in app.view_functions)

@@ -115,3 +115,41 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+
+
+@pytest.fixture
+def mini_version(app):
+    """The small test questionnaire, loaded; returns its QuestionnaireVersion id."""
+    from app.services import questionnaires
+
+    with app.app_context():
+        questionnaires.load_paths([os.path.join(DATA, "mini-2026.1.yaml")])
+        return questionnaires.find_version("mini", "2026.1").id
+
+
+@pytest.fixture
+def start(app, mini_version):
+    """start(user, country="AM", cycle="2026") -> assessment id, through the service."""
+    from app.models import QuestionnaireVersion, User
+    from app.services.assessments import start_assessment
+
+    def make(user, country: str | None = None, cycle: str = "2026", **kwargs) -> int:
+        with app.app_context():
+            version = db.session.get(QuestionnaireVersion, mini_version)
+            owner = db.session.get(User, user.id)
+            return start_assessment(owner, country or owner.country_code, version, cycle, **kwargs).id
+
+    return make
+
+
+@pytest.fixture
+def save(client):
+    """save(assessment_id, key, base_revision=0, **fields) -> response of the autosave endpoint."""
+    def post(assessment_id: int, key: str, base_revision: int = 0, **fields):
+        return client.post(f"/assessments/{assessment_id}/answers/{key}",
+                           json={"base_revision": base_revision, **fields})
+
+    return post

@@ -1,6 +1,6 @@
-"""Logging in and out."""
+"""Logging in and out, and the second factor."""
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from app.auth import routes  # noqa: E402,F401  (registers the views)
+from app.auth import routes, totp_routes  # noqa: E402,F401  (registers the views)

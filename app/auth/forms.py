@@ -1,7 +1,7 @@
 """Forms of the auth blueprint."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 
@@ -13,3 +13,8 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Log out"))
+
+
+class TotpForm(FlaskForm):
+    code = StringField(_l("6-digit code"), validators=[DataRequired(), Length(min=6, max=7)])
+    submit = SubmitField(_l("Confirm"))

@@ -29,6 +29,10 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None and user.totp_secret:
+            from app.auth.totp_routes import begin_second_factor
+
+            return begin_second_factor(user, request.args.get("next"))
         if user is not None:
             _start_session(user)
             return redirect(_safe_next(request.args.get("next")))

@@ -73,6 +73,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user if ok else None
 
 
+def record_failed_second_factor(user: User) -> None:
+    """A wrong TOTP code after a correct password; commits."""
+    audit.record("login.failure", user=user, target=user.email, after={"reason": "second factor"})
+    db.session.commit()
+
+
 def _dummy_hash() -> str:
     if "hash" not in _DUMMY_HASH:
         _DUMMY_HASH["hash"] = hash_password(secrets.token_hex(16))

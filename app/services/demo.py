@@ -24,6 +24,13 @@ def demo_accounts() -> list[dict]:
     return people
 
 
+def seed_assessments() -> int:
+    """Demo assessments of the five EEU members over three cycles (see demo_assessments)."""
+    from app.services import demo_assessments
+
+    return demo_assessments.seed_assessments()
+
+
 def seed_accounts() -> list[str]:
     """Create the demo accounts that do not exist yet; returns the e-mails created."""
     countries.sync_countries(countries.EEU_MEMBERS)

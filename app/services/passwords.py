@@ -49,6 +49,6 @@ def password_problems(password: str, *, email: str = "", name: str = "") -> list
     if lowered in rejected_passwords() or len(set(lowered)) < 4:
         problems.append(_("This password is too common or too simple; choose another."))
     local_part = email.split("@")[0].lower()
-    if (local_part and len(local_part) >= 4 and local_part in lowered) or (name and name.lower() in lowered):
+    if (local_part and len(local_part) >= 4 and local_part in lowered) or (len(name) >= 4 and name.lower() in lowered):
         problems.append(_("The password must not contain your name or e-mail address."))
     return problems

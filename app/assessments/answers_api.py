@@ -1,0 +1,101 @@
+"""Autosave (JSON, CSRF token in a header) and evidence files."""
+from flask import abort, flash, jsonify, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import access
+from app.assessments import bp, context
+from app.services import attachments
+from app.services.assessments import AnswerConflict, AnswerLocked, AssessmentError, answer_state, save_answer
+from app.services.questionnaires import parsed
+
+
+@bp.route("/<int:assessment_id>/answers/<question_key>", methods=["POST"])
+@login_required
+def save(assessment_id: int, question_key: str):
+    assessment = access.get_assessment(current_user, assessment_id)
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("base_revision"), int):
+        return jsonify(error=_("The request could not be understood. Please go back and try again.")), 400
+    changes = {k: payload[k] for k in ("value", "not_applicable", "comment", "evidence_url") if k in payload}
+    try:
+        answer = save_answer(current_user, assessment, question_key, changes, payload["base_revision"])
+    except AnswerConflict as conflict:
+        return jsonify(error=_("Someone else changed this answer in the meantime."), current=conflict.current), 409
+    except AnswerLocked as error:
+        return jsonify(error=str(error)), 403
+    except AssessmentError as error:
+        return jsonify(error=str(error)), 422
+    return jsonify(answer=answer_state(answer, question_key), **_page_state(assessment))
+
+
+def _page_state(assessment) -> dict:
+    """Progress and hidden questions after a save, so the page can update without reloading."""
+    questionnaire = parsed(assessment.questionnaire_version)
+    answers = context.answers_of(assessment)
+    visible = context.visible_keys(questionnaire, answers)
+    progress = {key: {"answered": p.answered, "required": p.required, "percent": p.percent}
+                for key, p in context.progress_by_dimension(assessment).items()}
+    return {"progress": progress, "hidden": sorted(q.key for q in questionnaire.questions if q.key not in visible)}
+
+
+@bp.route("/<int:assessment_id>/answers/<question_key>/attachments", methods=["POST"])
+@login_required
+def upload(assessment_id: int, question_key: str):
+    assessment = access.get_assessment(current_user, assessment_id)
+    question = _question_or_404(assessment, question_key)
+    if not access.can_edit_answers(current_user, assessment):
+        access.refuse(403, "attachment upload not allowed")
+    upload_file = request.files.get("file")
+    if upload_file is None or not upload_file.filename:
+        flash(_("Choose a file to attach."), "warning")
+    else:
+        try:
+            attachments.add(current_user, assessment, question.key, upload_file)
+            flash(_("The file %(name)s was attached.", name=upload_file.filename), "success")
+        except AssessmentError as error:
+            flash(str(error), "danger")
+    return _back_to(assessment, question)
+
+
+@bp.route("/<int:assessment_id>/attachments/<int:attachment_id>")
+@login_required
+def download(assessment_id: int, attachment_id: int):
+    assessment = access.get_assessment(current_user, assessment_id)
+    try:
+        attachment = attachments.get(assessment, attachment_id)
+    except LookupError:
+        abort(404)
+    return send_file(attachments.path_of(attachment), mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.filename, max_age=0)
+
+
+@bp.route("/<int:assessment_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def delete_attachment(assessment_id: int, attachment_id: int):
+    assessment = access.get_assessment(current_user, assessment_id)
+    if not access.can_edit_answers(current_user, assessment):
+        access.refuse(403, "attachment removal not allowed")
+    try:
+        attachment = attachments.get(assessment, attachment_id)
+        question = _question_or_404(assessment, attachment.question_key)
+        attachments.remove(current_user, assessment, attachment_id)
+    except LookupError:
+        abort(404)
+    except AssessmentError as error:
+        flash(str(error), "danger")
+        return redirect(url_for(".overview", assessment_id=assessment.id))
+    flash(_("The file was removed."), "info")
+    return _back_to(assessment, question)
+
+
+def _question_or_404(assessment, question_key: str):
+    try:
+        return parsed(assessment.questionnaire_version).question(question_key)
+    except KeyError:
+        abort(404)
+
+
+def _back_to(assessment, question):
+    return redirect(url_for(".section", assessment_id=assessment.id, dimension_key=question.dimension,
+                            _anchor=f"q-{question.key}"))

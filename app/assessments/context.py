@@ -1,0 +1,122 @@
+"""Gathers what the assessment pages show (read-only; no writes here)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+import scoring
+from app.extensions import db
+from app.models import Answer, Assessment, ReviewFlag
+from app.services import attachments, scores
+from app.services.questionnaires import parsed
+
+
+@dataclass
+class Progress:
+    answered: int
+    required: int
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.required else round(100 * self.answered / self.required)
+
+
+def answers_of(assessment: Assessment) -> dict[str, Answer]:
+    return {a.question_key: a for a in db.session.scalars(
+        sa.select(Answer).where(Answer.assessment_id == assessment.id))}
+
+
+def visible_keys(questionnaire: scoring.Questionnaire, answers: dict[str, Answer]) -> frozenset[str]:
+    return scoring.visible_questions(questionnaire, {k: (a.value, a.not_applicable) for k, a in answers.items()})
+
+
+def progress_by_dimension(assessment: Assessment) -> dict[str, Progress]:
+    """Required questions answered per dimension (and `_overall`), from the stored score rows."""
+    result = scores.score_assessment(assessment)
+    return {d.key: Progress(d.required_answered, d.required_visible) for d in (*result.dimensions, result.overall)}
+
+
+def flags_by_question(assessment: Assessment) -> dict[str, list[ReviewFlag]]:
+    grouped: dict[str, list[ReviewFlag]] = {}
+    for flag in db.session.scalars(sa.select(ReviewFlag).where(
+            ReviewFlag.assessment_id == assessment.id).order_by(ReviewFlag.id)):
+        grouped.setdefault(flag.question_key, []).append(flag)
+    return grouped
+
+
+def section(assessment: Assessment, dimension_key: str) -> dict:
+    """Everything the section page needs; KeyError if the dimension does not exist."""
+    questionnaire = parsed(assessment.questionnaire_version)
+    dimension = next((d for d in questionnaire.dimensions if d.key == dimension_key), None)
+    if dimension is None:
+        raise KeyError(dimension_key)
+    answers = answers_of(assessment)
+    return {"questionnaire": questionnaire, "dimension": dimension, "answers": answers,
+            "visible": visible_keys(questionnaire, answers), "attachments": attachments.by_question(assessment),
+            "flags": flags_by_question(assessment), "progress": progress_by_dimension(assessment),
+            "neighbours": _neighbours(questionnaire, dimension_key)}
+
+
+def _neighbours(questionnaire: scoring.Questionnaire, key: str) -> tuple:
+    keys = [d.key for d in questionnaire.dimensions]
+    i = keys.index(key)
+    return (keys[i - 1] if i > 0 else None, keys[i + 1] if i + 1 < len(keys) else None)
+
+
+def stage_labels(questionnaire: scoring.Questionnaire) -> dict[str, dict]:
+    return {stage.key: stage.label for stage in questionnaire.stages}
+
+
+def show_if_json(question: scoring.Question) -> dict | None:
+    """The skip rule in the form the browser script evaluates."""
+    rule = question.show_if
+    if rule is None:
+        return None
+    return {"question": rule.question, "in": list(rule.values) if rule.values is not None else None,
+            "op": rule.op, "value": rule.value}
+
+
+def country_name(code: str) -> str:
+    from app.i18n import current_language
+    from app.models import Country
+
+    country = db.session.get(Country, code)
+    return country.name(current_language()) if country else code
+
+
+def overall_completeness(assessment: Assessment) -> float | None:
+    """Completeness of the whole assessment from its stored `_overall` score row."""
+    row = scores.rows_for(assessment.id).get(scores.OVERALL)
+    return row.completeness if row else None
+
+
+def overview(assessment: Assessment) -> dict:
+    """The overview page: sections with progress, stored scores, flags, changes since return."""
+    from app.services import workflow
+
+    questionnaire = parsed(assessment.questionnaire_version)
+    return {"assessment": assessment, "questionnaire": questionnaire,
+            "progress": progress_by_dimension(assessment), "score_rows": scores.rows_for(assessment.id),
+            "flags": workflow.flags(assessment), "changes": workflow.changes_since_return(assessment)}
+
+
+def missing(assessment: Assessment) -> dict:
+    """What keeps the assessment from being submitted, grouped for the submit page."""
+    from app.services import workflow
+
+    return {"questionnaire": parsed(assessment.questionnaire_version),
+            "missing": workflow.submission_problems(assessment)}
+
+
+def level_name(questionnaire: scoring.Questionnaire, level: int | None) -> str:
+    """'2 · Electronic': a level with the name of the highest stage it attains."""
+    from flask_babel import gettext as _
+
+    from app.i18n import localised
+
+    if level is None:
+        return "—"
+    if level == 0 or level > len(questionnaire.stages):
+        return f"0 · {_('no stage yet')}" if level == 0 else str(level)
+    return f"{level} · {localised(questionnaire.stages[level - 1].label)}"

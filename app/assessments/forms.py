@@ -1,0 +1,27 @@
+"""Forms of the assessments blueprint."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp
+
+
+class StartForm(FlaskForm):
+    country = SelectField(_l("Country"), validators=[DataRequired()])
+    questionnaire = SelectField(_l("Questionnaire"), coerce=int, validators=[DataRequired()])
+    cycle = StringField(_l("Cycle"), validators=[DataRequired(), Length(max=20),
+                                                 Regexp(r"^[0-9A-Za-z._-]+$", message=_l("Use letters, digits, dots or dashes, e.g. 2026."))])
+    carry_forward = BooleanField(_l("Pre-fill from the country's last validated assessment"))
+    submit = SubmitField(_l("Start assessment"))
+
+
+class SubmitForm(FlaskForm):
+    submit = SubmitField(_l("Submit to the Commission"))
+
+
+class FlagResponseForm(FlaskForm):
+    response = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Send reply"))
+
+
+class ActionForm(FlaskForm):
+    """A button-only form: the CSRF token is all it carries."""

@@ -1,0 +1,133 @@
+"""Pages of the assessments blueprint: list, start, overview, section, submit, history."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import access
+from app.assessments import bp, context
+from app.assessments.forms import ActionForm, FlagResponseForm, StartForm, SubmitForm
+from app.extensions import db
+from app.i18n import localised
+from app.models import Assessment, QuestionnaireVersion
+from app.services import questionnaires, workflow
+from app.services.questionnaires import parsed
+from app.services.assessments import AssessmentError, start_assessment
+from app.services.countries import EEU_MEMBERS
+
+
+@bp.route("/")
+@login_required
+def index():
+    assessments = db.session.scalars(access.visible_assessments(current_user).order_by(
+        Assessment.cycle.desc(), Assessment.country_code)).all()
+    return render_template("assessments/index.html", assessments=assessments, form=_start_form(),
+                           waiting=workflow.needs_action(current_user),
+                           progress={a.id: context.overall_completeness(a) for a in assessments})
+
+
+def _start_form() -> StartForm | None:
+    if current_user.role not in ("coordinator", "analyst"):
+        return None
+    form = StartForm()
+    codes = [current_user.country_code] if current_user.is_national else list(EEU_MEMBERS)
+    form.country.choices = [(c, context.country_name(c)) for c in codes]
+    form.questionnaire.choices = [(v.id, f"{localised(v.title)} ({v.version})")
+                                  for v in questionnaires.published_versions()]
+    return form
+
+
+@bp.route("/start", methods=["POST"])
+@access.roles_required("coordinator", "analyst")
+def start():
+    form = _start_form()
+    if not form.validate_on_submit():
+        flash(_("Check the form: %(errors)s", errors="; ".join(e for errs in form.errors.values() for e in errs)),
+              "danger")
+        return redirect(url_for(".index"))
+    version = db.session.get(QuestionnaireVersion, form.questionnaire.data)
+    try:
+        assessment = start_assessment(current_user, form.country.data, version, form.cycle.data,
+                                      carry_forward=form.carry_forward.data)
+    except AssessmentError as error:
+        flash(str(error), "danger")
+        return redirect(url_for(".index"))
+    flash(_("The assessment was started."), "success")
+    return redirect(url_for(".overview", assessment_id=assessment.id))
+
+
+@bp.route("/<int:assessment_id>")
+@login_required
+def overview(assessment_id: int):
+    assessment = access.get_assessment(current_user, assessment_id)
+    return render_template("assessments/overview.html", **context.overview(assessment),
+                           submit_form=SubmitForm(), can_submit=access.can_submit(current_user, assessment))
+
+
+@bp.route("/<int:assessment_id>/section/<dimension_key>")
+@login_required
+def section(assessment_id: int, dimension_key: str):
+    assessment = access.get_assessment(current_user, assessment_id)
+    try:
+        data = context.section(assessment, dimension_key)
+    except KeyError:
+        abort(404)
+    return render_template("assessments/section.html", assessment=assessment, **data,
+                           editable=access.can_edit_answers(current_user, assessment),
+                           can_reply=access.can_respond_to_flags(current_user, assessment),
+                           reply_form=FlagResponseForm(), action_form=ActionForm())
+
+
+@bp.route("/<int:assessment_id>/submit", methods=["GET", "POST"])
+@login_required
+def submit(assessment_id: int):
+    assessment = access.get_assessment(current_user, assessment_id)
+    form = SubmitForm()
+    if form.validate_on_submit():
+        try:
+            missing = workflow.submit(current_user, assessment)
+        except AssessmentError as error:
+            flash(str(error), "danger")
+            return redirect(url_for(".overview", assessment_id=assessment.id))
+        if not missing:
+            flash(_("The assessment was submitted to the Commission. Answers are now locked."), "success")
+            return redirect(url_for(".overview", assessment_id=assessment.id))
+        flash(_("The assessment cannot be submitted yet: complete the items listed below."), "warning")
+    return render_template("assessments/submit.html", assessment=assessment, form=form,
+                           **context.missing(assessment), can_submit=access.can_submit(current_user, assessment))
+
+
+@bp.route("/<int:assessment_id>/history/<question_key>")
+@login_required
+def history(assessment_id: int, question_key: str):
+    assessment = access.get_assessment(current_user, assessment_id)
+    questionnaire = parsed(assessment.questionnaire_version)
+    try:
+        question = questionnaire.question(question_key)
+    except KeyError:
+        abort(404)
+    return render_template("assessments/history.html", assessment=assessment, question=question,
+                           events=workflow.history(assessment, question_key))
+
+
+@bp.route("/<int:assessment_id>/flags/<int:flag_id>/reply", methods=["POST"])
+@login_required
+def reply_to_flag(assessment_id: int, flag_id: int):
+    assessment = access.get_assessment(current_user, assessment_id)
+    form = FlagResponseForm()
+    key = request.form.get("dimension", "")
+    if form.validate_on_submit():
+        try:
+            workflow.respond_to_flag(current_user, assessment, flag_id, form.response.data)
+            flash(_("Your reply was saved."), "success")
+        except AssessmentError as error:
+            flash(str(error), "danger")
+    else:
+        flash(_("Write a reply to the analyst's comment."), "danger")
+    if key:
+        return redirect(url_for(".section", assessment_id=assessment.id, dimension_key=key))
+    return redirect(url_for(".overview", assessment_id=assessment.id))
+
+
+bp.add_app_template_global(context.show_if_json, "show_if_json")
+bp.add_app_template_global(context.stage_labels, "stage_labels_of")
+bp.add_app_template_global(context.level_name, "level_name")

@@ -1,0 +1,115 @@
+"""Demo assessments: plausible, deterministic, clearly labelled illustrative answers (not real data)."""
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+
+import scoring
+from app import audit
+from app.extensions import db
+from app.models import Answer, Assessment, ReviewFlag, User
+from app.services import questionnaires, scores
+
+# An invented starting maturity per country (0..1) — illustrative only.
+PROFILES = {"AM": 0.42, "BY": 0.58, "KZ": 0.66, "KG": 0.36, "RU": 0.74}
+STAGE_DIFFICULTY = {"paperless": -0.5, "electronic": -0.25, "digital": 0.05, "smart": 0.3}
+CYCLES = ("2024", "2025", "2026")
+STATUS_2026 = {"RU": "validated", "KZ": "submitted", "BY": "returned", "AM": "draft", "KG": "draft"}
+SHARE_ANSWERED_2026 = {"AM": 0.7, "KG": 0.35}
+MAIN_QUESTIONNAIRE = "digital-customs-maturity"
+
+
+def seed_assessments() -> int:
+    """Create the demo assessments that do not exist yet, then score them; returns how many were created."""
+    version = _latest_published(MAIN_QUESTIONNAIRE)
+    if version is None:
+        return 0
+    questionnaire = questionnaires.parsed(version)
+    created = 0
+    for code, base in PROFILES.items():
+        for step, cycle in enumerate(CYCLES):
+            if _exists(code, version.questionnaire_id, cycle):
+                continue
+            status = "validated" if cycle != "2026" else STATUS_2026[code]
+            _create(code, version, questionnaire, cycle, base + 0.08 * step, status)
+            created += 1
+    db.session.flush()
+    scores.recompute_all()
+    return created
+
+
+def _latest_published(questionnaire_id: str):
+    versions = [v for v in questionnaires.published_versions() if v.questionnaire_id == questionnaire_id]
+    return versions[-1] if versions else None
+
+
+def _exists(code: str, questionnaire_id: str, cycle: str) -> bool:
+    return db.session.scalar(sa.select(Assessment.id).where(
+        Assessment.country_code == code, Assessment.questionnaire_id == questionnaire_id,
+        Assessment.cycle == cycle)) is not None
+
+
+def _users(code: str) -> tuple[User | None, User | None, User | None]:
+    def by_email(email):
+        return db.session.scalar(sa.select(User).where(User.email == email))
+    return (by_email(f"{code.lower()}.respondent@demo.example"), by_email(f"{code.lower()}.coordinator@demo.example"),
+            by_email("analyst@demo.example"))
+
+
+def _create(code, version, questionnaire: scoring.Questionnaire, cycle: str, maturity: float, status: str) -> None:
+    rng = random.Random(f"{code}-{cycle}")
+    respondent, coordinator, analyst = _users(code)
+    when = datetime(int(cycle), 3, 1, 9, 0, tzinfo=timezone.utc)
+    assessment = Assessment(country_code=code, questionnaire_version_id=version.id,
+                            questionnaire_id=version.questionnaire_id, cycle=cycle, status=status, is_demo=True,
+                            created_at=when, updated_at=when + timedelta(days=40))
+    db.session.add(assessment)
+    db.session.flush()
+    share = SHARE_ANSWERED_2026.get(code, 1.0) if cycle == "2026" else 1.0
+    for question in questionnaire.questions:
+        if rng.random() <= share:
+            value = _value(question, maturity, rng)
+            db.session.add(Answer(assessment_id=assessment.id, question_key=question.key, value=value,
+                                  updated_by_id=respondent.id if respondent else None, updated_at=when))
+    _stamp(assessment, status, when, coordinator, analyst)
+    assessment.updated_at = when + timedelta(days=40)
+    audit.record("demo.seed", assessment_id=assessment.id, after={"status": status, "demo": True})
+
+
+def _stamp(assessment: Assessment, status: str, when: datetime, coordinator, analyst) -> None:
+    if status in ("submitted", "returned", "validated"):
+        assessment.submitted_at = when + timedelta(days=30)
+        assessment.submitted_by_id = coordinator.id if coordinator else None
+    if status == "validated":
+        assessment.validated_at = when + timedelta(days=40)
+        assessment.validated_by_id = analyst.id if analyst else None
+    if status == "returned":
+        assessment.returned_at = when + timedelta(days=35)
+        db.session.add(ReviewFlag(
+            assessment_id=assessment.id, question_key=_first_key(assessment), created_by_id=analyst.id if analyst else None,
+            comment="Demo flag: please attach the legal act that gives electronic documents legal force."))
+
+
+def _first_key(assessment: Assessment) -> str:
+    return questionnaires.parsed(assessment.questionnaire_version).questions[0].key
+
+
+def _value(question: scoring.Question, maturity: float, rng: random.Random) -> str:
+    """A value whose points share is near the target for this country, stage and a little noise."""
+    target = min(1.0, max(0.0, maturity - STAGE_DIFFICULTY.get(question.stage or "", 0.0) + rng.gauss(0, 0.1)))
+    if question.type == "text":
+        return "Demo answer (illustrative)."
+    candidates = _candidates(question)
+    return min(candidates, key=lambda v: abs((question.points(v) or 0) / (question.max_points or 1) - target))
+
+
+def _candidates(question: scoring.Question) -> list[str]:
+    if question.options:
+        return [o.value for o in question.options]
+    numbers = {question.min or 0.0, question.max if question.max is not None else 1000.0}
+    for band in question.bands:
+        numbers.update(b for b in (band.min, band.max) if b is not None)
+    return [question.normalise(n) for n in sorted(numbers)
+            if (question.min is None or n >= question.min) and (question.max is None or n <= question.max)]

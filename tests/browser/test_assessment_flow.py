@@ -1,0 +1,131 @@
+"""Officials fill in a section in a real browser: autosave, reload, conflicts, offline, review cycle."""
+import itertools
+
+import pytest
+
+from app.extensions import db
+from app.services.demo import DEMO_PASSWORD
+from tests.browser.conftest import login
+from tests.conftest import DATA
+
+pytestmark = pytest.mark.browser
+_cycles = itertools.count(2030)
+RESPONDENT, COORDINATOR, ANALYST = ("am.respondent@demo.example", "am.coordinator@demo.example",
+                                    "analyst@demo.example")
+
+
+@pytest.fixture
+def assessment(live_server):
+    """A fresh draft of the mini questionnaire for Armenia, in a cycle of its own."""
+    from app.models import User
+    from app.services import questionnaires
+    from app.services.assessments import start_assessment
+
+    with live_server.app.app_context():
+        if questionnaires.find_version("mini", "2026.1") is None:
+            questionnaires.load_paths([f"{DATA}/mini-2026.1.yaml"])
+        coordinator = db.session.scalar(db.select(User).where(User.email == COORDINATOR))
+        version = questionnaires.find_version("mini", "2026.1")
+        return start_assessment(coordinator, "AM", version, str(next(_cycles))).id
+
+
+def _section(page, base, assessment, dimension="legal"):
+    page.goto(f"{base}/assessments/{assessment}/section/{dimension}")
+
+
+def _wait_saved(page):
+    page.wait_for_selector("#save-status[data-state=saved]")
+
+
+def test_a_respondent_fills_in_a_section_and_sees_the_values_after_reload(page, live_server, assessment):
+    login(page, live_server.url, RESPONDENT, DEMO_PASSWORD)
+    _section(page, live_server.url, assessment)
+    page.check("#legal\\.e-docs-3")  # "Full"
+    page.wait_for_selector("#q-legal\\.e-signature:not(.d-none)")  # skip logic shows the follow-up
+    page.fill("#legal\\.e-docs-comment", "Law No. 45 of 2024, article 3")
+    page.wait_for_timeout(900)
+    _wait_saved(page)
+    page.reload()
+    assert page.is_checked("#legal\\.e-docs-3")
+    assert page.input_value("#legal\\.e-docs-comment") == "Law No. 45 of 2024, article 3"
+    assert page.inner_text(".section-progress[data-dimension=legal]") == "50 %"
+
+
+def test_two_people_editing_the_same_answer_see_the_conflict_and_lose_nothing(browser, live_server, assessment):
+    first, second = browser.new_context(), browser.new_context()
+    a, b = first.new_page(), second.new_page()
+    login(a, live_server.url, RESPONDENT, DEMO_PASSWORD)
+    login(b, live_server.url, COORDINATOR, DEMO_PASSWORD)
+    _section(a, live_server.url, assessment)
+    _section(b, live_server.url, assessment)
+    a.check("#legal\\.e-docs-2")  # Partial
+    _wait_saved(a)
+    b.check("#legal\\.e-docs-3")  # Full, based on the stale revision
+    b.wait_for_selector("#save-status[data-state=conflict]")
+    panel = b.locator("#q-legal\\.e-docs .conflict-panel")
+    assert "Partial" in panel.locator(".theirs").inner_text()
+    assert "Full" in panel.locator(".mine").inner_text()
+    b.click("#q-legal\\.e-docs .keep-mine")
+    _wait_saved(b)
+    a.reload()
+    assert a.is_checked("#legal\\.e-docs-3")
+    first.close()
+    second.close()
+
+
+def test_an_edit_made_offline_is_saved_when_the_connection_returns(browser, live_server, assessment):
+    context = browser.new_context()
+    page = context.new_page()
+    login(page, live_server.url, RESPONDENT, DEMO_PASSWORD)
+    _section(page, live_server.url, assessment, "release")
+    context.set_offline(True)
+    page.fill("#release\\.hours-value", "12")
+    page.wait_for_selector("#save-status[data-state=offline]")
+    pending = page.evaluate(f"localStorage.getItem('cm:pending:{assessment}')")
+    assert '"12"' in pending
+    context.set_offline(False)
+    _wait_saved(page)
+    page.reload()
+    assert page.input_value("#release\\.hours-value") == "12"
+    context.close()
+
+
+def test_the_full_cycle_submit_flag_return_answer_validate(browser, live_server, assessment):
+    country = browser.new_context().new_page()
+    login(country, live_server.url, COORDINATOR, DEMO_PASSWORD)
+    _section(country, live_server.url, assessment)
+    country.check("#legal\\.e-docs-3")
+    country.fill("#legal\\.e-docs-url", "https://law.example.am/45")
+    country.check("#legal\\.e-signature-1")
+    _wait_saved(country)
+    _section(country, live_server.url, assessment, "release")
+    country.fill("#release\\.hours-value", "3")
+    country.wait_for_timeout(900)
+    _wait_saved(country)
+    country.goto(f"{live_server.url}/assessments/{assessment}/submit")
+    country.click("main form [type=submit]")
+    assert country.inner_text("[data-testid=status]") == "Submitted"
+
+    analyst = browser.new_context().new_page()
+    login(analyst, live_server.url, ANALYST, DEMO_PASSWORD)
+    analyst.goto(f"{live_server.url}/review/{assessment}")
+    flag = analyst.locator("#q-release\\.hours")
+    flag.locator("summary").click()
+    flag.locator("textarea[name=comment]").fill("Please give the source of the 3 hours.")
+    flag.locator("button[type=submit]").click()
+    analyst.click("text=Return to the country")
+    assert analyst.inner_text("[data-testid=status]") == "Returned"
+
+    _section(country, live_server.url, assessment, "release")
+    card = country.locator("#q-release\\.hours")
+    assert "Please give the source" in card.inner_text()
+    card.locator("textarea[name=response]").fill("Customs statistics 2025, table 4.")
+    card.locator(".review-flag button[type=submit]").click()
+    country.goto(f"{live_server.url}/assessments/{assessment}/submit")
+    country.click("main form [type=submit]")
+    assert country.inner_text("[data-testid=status]") == "Submitted"
+
+    analyst.goto(f"{live_server.url}/review/{assessment}")
+    assert "Customs statistics 2025, table 4." in analyst.inner_text("main")
+    analyst.click("text=Validate and lock")
+    assert analyst.inner_text("[data-testid=status]") == "Validated"

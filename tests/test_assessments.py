@@ -177,3 +177,24 @@ def test_saving_a_carried_answer_confirms_it(app, client, auth, make_user, start
     auth.login(coordinator)
     assert "carried forward" in client.get(f"/assessments/{second}/section/legal").get_data(as_text=True)
     assert save(second, "legal.e-docs", base_revision=1, value="full").json["answer"]["carried_forward"] is False
+
+
+def test_carry_forward_follows_the_crosswalk_to_a_new_version(app, make_user, start):
+    from app.models import Assessment, QuestionnaireVersion, User
+    from app.services import questionnaires
+    from app.services.assessments import start_assessment
+    from tests.conftest import DATA
+
+    coordinator = make_user("coordinator", "AM")
+    first = start(coordinator, cycle="2026")
+    with app.app_context():
+        db.session.add_all([Answer(assessment_id=first, question_key="legal.e-docs", value="partial"),
+                            Answer(assessment_id=first, question_key="release.remote", value="full")])
+        db.session.get(Assessment, first).status = "validated"
+        db.session.commit()
+        questionnaires.load_paths([f"{DATA}/mini-2027.1.yaml"])
+        version = db.session.scalar(sa.select(QuestionnaireVersion).where(QuestionnaireVersion.version == "2027.1"))
+        second = start_assessment(db.session.get(User, coordinator.id), "AM", version, "2027", carry_forward=True)
+        carried = {a.question_key: a.value for a in db.session.scalars(
+            sa.select(Answer).where(Answer.assessment_id == second.id))}
+    assert carried == {"legal.electronic-documents": "partial"}

@@ -4,13 +4,13 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from app.main import bp
-from app.services import accounts
+from app.services import accounts, workflow
 
 
 @bp.route("/")
 @login_required
 def index():
-    return render_template("main/index.html")
+    return render_template("main/index.html", waiting=workflow.needs_action(current_user))
 
 
 @bp.route("/language/<lang>", methods=["POST"])

@@ -45,10 +45,12 @@ def test_a_respondent_fills_in_a_section_and_sees_the_values_after_reload(page, 
     page.fill("#legal\\.e-docs-comment", "Law No. 45 of 2024, article 3")
     page.wait_for_timeout(900)
     _wait_saved(page)
+    page.check("#legal\\.e-signature-1")  # "Yes": a second radio group on the same page
+    _wait_saved(page)
     page.reload()
-    assert page.is_checked("#legal\\.e-docs-3")
+    assert page.is_checked("#legal\\.e-docs-3") and page.is_checked("#legal\\.e-signature-1")
     assert page.input_value("#legal\\.e-docs-comment") == "Law No. 45 of 2024, article 3"
-    assert page.inner_text(".section-progress[data-dimension=legal]") == "50 %"
+    assert page.inner_text(".section-progress[data-dimension=legal]") == "100 %"
 
 
 def test_two_people_editing_the_same_answer_see_the_conflict_and_lose_nothing(browser, live_server, assessment):

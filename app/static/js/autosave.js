@@ -39,36 +39,36 @@
 
   function readFields(el) {
     var fields = {};
-    var radios = el.querySelectorAll("input[type=radio][name=value]");
+    var radios = el.querySelectorAll("input[type=radio][data-field=value]");
     if (radios.length) {
-      var checked = el.querySelector("input[type=radio][name=value]:checked");
+      var checked = el.querySelector("input[type=radio][data-field=value]:checked");
       fields.value = checked ? checked.value : null;
     } else {
-      var input = el.querySelector("[name=value]");
+      var input = el.querySelector("[data-field=value]");
       fields.value = input.value.trim() === "" ? null : input.value.trim();
     }
-    var na = el.querySelector("input[name=not_applicable]");
+    var na = el.querySelector("input[data-field=not_applicable]");
     if (na) { fields.not_applicable = na.checked; }
-    fields.comment = el.querySelector("[name=comment]").value;
-    fields.evidence_url = el.querySelector("[name=evidence_url]").value.trim();
+    fields.comment = el.querySelector("[data-field=comment]").value;
+    fields.evidence_url = el.querySelector("[data-field=evidence_url]").value.trim();
     return fields;
   }
 
   function writeFields(el, answer) {
-    var radios = el.querySelectorAll("input[type=radio][name=value]");
+    var radios = el.querySelectorAll("input[type=radio][data-field=value]");
     radios.forEach(function (r) { r.checked = (r.value === answer.value); });
-    if (!radios.length) { el.querySelector("[name=value]").value = answer.value === null ? "" : answer.value; }
-    var na = el.querySelector("input[name=not_applicable]");
+    if (!radios.length) { el.querySelector("[data-field=value]").value = answer.value === null ? "" : answer.value; }
+    var na = el.querySelector("input[data-field=not_applicable]");
     if (na) { na.checked = !!answer.not_applicable; }
-    el.querySelector("[name=comment]").value = answer.comment || "";
-    el.querySelector("[name=evidence_url]").value = answer.evidence_url || "";
+    el.querySelector("[data-field=comment]").value = answer.comment || "";
+    el.querySelector("[data-field=evidence_url]").value = answer.evidence_url || "";
     applyNa(el);
   }
 
   function applyNa(el) {
-    var na = el.querySelector("input[name=not_applicable]");
+    var na = el.querySelector("input[data-field=not_applicable]");
     var off = !!(na && na.checked);
-    el.querySelectorAll("[name=value]").forEach(function (i) { i.disabled = off; });
+    el.querySelectorAll("[data-field=value]").forEach(function (i) { i.disabled = off; });
   }
 
   function queueEdit(key) {
@@ -153,8 +153,7 @@
         if (response.ok) {
           card(key).dataset.revision = data.answer.revision;
           card(key).classList.remove("carried");
-          var badge = card(key).querySelector(".carried-badge");
-          if (badge) { badge.remove(); }
+          card(key).querySelectorAll(".carried-badge, .confirm-carried").forEach(function (b) { b.remove(); });
           if (unchangedSince) { delete queue[key]; } else if (queue[key]) { queue[key].base_revision = data.answer.revision; }
           saveQueue(queue);
           showError(key, "");
@@ -213,9 +212,9 @@
 
   function onEdit(event) {
     var el = event.target.closest(".question");
-    if (!el || !event.target.name) { return; }
+    if (!el || !event.target.dataset.field) { return; }
     var key = el.dataset.key;
-    if (event.target.name === "not_applicable") { applyNa(el); }
+    if (event.target.dataset.field === "not_applicable") { applyNa(el); }
     clearTimeout(timers[key]);
     queueEdit(key);
     var typing = event.type === "input" && event.target.type !== "radio" && event.target.type !== "checkbox";
@@ -225,6 +224,12 @@
   section.addEventListener("input", onEdit);
   section.addEventListener("change", onEdit);
   section.addEventListener("click", function (event) {
+    var confirm = event.target.closest(".confirm-carried");
+    if (confirm) {  // saving the unchanged answer marks it as confirmed by a person
+      queueEdit(confirm.closest(".question").dataset.key);
+      flush();
+      return;
+    }
     var button = event.target.closest(".keep-mine, .take-theirs");
     if (button) { resolveConflict(button.closest(".question").dataset.key, button.classList.contains("keep-mine")); }
   });

@@ -117,6 +117,9 @@ def level_name(questionnaire: scoring.Questionnaire, level: int | None) -> str:
 
     if level is None:
         return "—"
-    if level == 0 or level > len(questionnaire.stages):
-        return f"0 · {_('no stage yet')}" if level == 0 else str(level)
+    if level == 0:
+        none_yet = _("no stage yet")
+        return f"0 · {none_yet}"
+    if level > len(questionnaire.stages):
+        return str(level)
     return f"{level} · {localised(questionnaire.stages[level - 1].label)}"

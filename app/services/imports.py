@@ -1,0 +1,198 @@
+"""Answer imports: a file -> row-precise errors or a preview of the changes -> one atomic apply.
+
+The web upload (preview, then apply under the optimistic-concurrency rules) and
+`flask assessments import` (administrative: creates the draft, no revision checks, may submit)
+share the reading (import_files) and the checking (import_checks).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import access, audit
+from app.extensions import db
+from app.models import Assessment, Country, User
+from app.services import import_pending, scores
+from app.services.assessments import AnswerConflict, AnswerLocked, AssessmentError, answer_state, apply_answer
+from app.services.import_checks import Change, Conflict, Plan, Problem, check_meta, current_answers, plan
+from app.services.import_files import ImportRefused, read_rows
+from app.services.questionnaires import find_by_label, parsed
+from app.services.workflow import Missing, submission_problems
+
+__all__ = ["ImportConflict", "ImportInvalid", "ImportRefused", "Imported", "NotSubmittable", "Preview", "Problem",
+           "apply_upload", "import_file", "preview_upload", "submit_imported"]
+
+
+@dataclass(frozen=True)
+class Preview:
+    plan: Plan
+    filename: str
+    token: str | None  # set when the plan is ready to apply
+
+
+def preview_upload(user: User, assessment: Assessment, filename: str, data: bytes) -> Preview:
+    """Check an uploaded file against the assessment; keep its changes under a token when all is well."""
+    _check_editor(user, assessment)
+    rows, meta = read_rows(filename, data)
+    check_meta(meta, assessment=assessment)
+    result = plan(parsed(assessment.questionnaire_version), current_answers(assessment.id), rows, revisions=True)
+    token = import_pending.save(user, assessment, filename, result.changes) if result.ready else None
+    return Preview(result, filename, token)
+
+
+def apply_upload(user: User, assessment: Assessment, token: str) -> int:
+    """Apply a previewed upload in one transaction (all or nothing); rescores; commits. Returns the count."""
+    _check_editor(user, assessment)
+    filename, changes = import_pending.load(user, assessment, token)
+    import_pending.discard(token)  # used once: a retry after a conflict needs a fresh preview
+    try:
+        stale = _stale(assessment, changes)
+        if stale:
+            raise ImportConflict(stale)
+        for change in changes:
+            apply_answer(user, assessment, change.key, change.after, change.base_revision)
+    except AnswerConflict as error:
+        db.session.rollback()
+        raise ImportConflict([_conflict(c, error.current) for c in changes if c.key == error.current["question_key"]])
+    except (ImportConflict, AssessmentError):
+        db.session.rollback()
+        raise
+    _finish(user, assessment, filename, changes)
+    db.session.commit()
+    return len(changes)
+
+
+@dataclass
+class ImportConflict(Exception):
+    """Answers changed on the server since the file was made; nothing was applied."""
+
+    conflicts: list[Conflict]
+
+
+def _check_editor(user: User, assessment: Assessment) -> None:
+    if not access.can_edit_answers(user, assessment):
+        raise AnswerLocked(_("This assessment does not accept changes in its current status."))
+
+
+def _stale(assessment: Assessment, changes: list[Change]) -> list[Conflict]:
+    answers = current_answers(assessment.id)
+    return [_conflict(c, answer_state(answers.get(c.key), c.key)) for c in changes
+            if c.base_revision is not None and c.base_revision != (answers[c.key].revision if c.key in answers else 0)]
+
+
+def _conflict(change: Change, server: dict) -> Conflict:
+    return Conflict(change.key, change.where, server, change.after)
+
+
+def _finish(user: User | None, assessment: Assessment, source: str, changes: list[Change], **extra) -> None:
+    scores.rescore(assessment)
+    audit.record("import.apply", user=user, assessment_id=assessment.id,
+                 after={"file": source[:200], "changes": len(changes), "questions": [c.key for c in changes],
+                        **extra})
+
+
+# ------------------------------------------------------------------ the command line
+
+
+class ImportInvalid(ValueError):
+    """Rows of the file are wrong; nothing was imported."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+class NotSubmittable(ValueError):
+    """The imported assessment is incomplete; nothing was imported."""
+
+    def __init__(self, missing: list[Missing]) -> None:
+        super().__init__(f"{len(missing)} problem(s)")
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class Imported:
+    assessment: Assessment
+    created: bool
+    changed: int
+    unchanged: int
+    submitted: bool
+
+
+def import_file(filename: str, data: bytes, *, country_code: str, cycle: str, label: str,
+                submit: bool = False) -> Imported:
+    """Administrative import: create the draft if needed, overwrite answers, optionally submit; all or nothing."""
+    version, country_code, cycle = _target(country_code, cycle, label)
+    rows, meta = read_rows(filename, data)
+    check_meta(meta, label=version.label, country=country_code)
+    assessment = db.session.scalar(sa.select(Assessment).where(
+        Assessment.country_code == country_code, Assessment.questionnaire_id == version.questionnaire_id,
+        Assessment.cycle == cycle))
+    _check_existing(assessment, version)
+    answers = current_answers(assessment.id) if assessment else {}
+    result = plan(parsed(version), answers, rows, revisions=False)
+    if result.problems:
+        raise ImportInvalid(result.problems)
+    try:
+        created = assessment is None
+        assessment = assessment or _create(version, country_code, cycle)
+        for change in result.changes:
+            apply_answer(None, assessment, change.key, change.after, None)
+        _finish(None, assessment, filename, result.changes, created=created)
+        if submit:
+            submit_imported(assessment)
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return Imported(assessment, created, len(result.changes), result.unchanged, submit)
+
+
+def _target(country_code: str, cycle: str, label: str):
+    version = find_by_label(label)
+    if version is None:
+        raise ImportRefused(_("No questionnaire version %(label)s is loaded.", label=label))
+    country_code, cycle = (country_code or "").strip().upper(), (cycle or "").strip()
+    if db.session.get(Country, country_code) is None:
+        raise ImportRefused(_("There is no country with the code %(code)s.", code=country_code))
+    if not cycle or len(cycle) > 20:
+        raise ImportRefused(_("Give the assessment cycle, for example 2026."))
+    return version, country_code, cycle
+
+
+def _check_existing(assessment: Assessment | None, version) -> None:
+    if assessment is None:
+        if version.status != "published":
+            raise ImportRefused(_("Only a published questionnaire version can be used for a new assessment."))
+        return
+    if assessment.questionnaire_version_id != version.id:
+        raise ImportRefused(_("The assessment %(id)s uses %(label)s, not this version.", id=assessment.id,
+                              label=assessment.questionnaire_version.label))
+    if not assessment.editable:
+        raise ImportRefused(_("This assessment does not accept changes in its current status."))
+
+
+def _create(version, country_code: str, cycle: str) -> Assessment:
+    assessment = Assessment(country_code=country_code, questionnaire_version_id=version.id,
+                            questionnaire_id=version.questionnaire_id, cycle=cycle)
+    db.session.add(assessment)
+    db.session.flush()
+    audit.record("assessment.create", assessment_id=assessment.id,
+                 after={"country": country_code, "questionnaire": version.label, "cycle": cycle, "source": "import"})
+    return assessment
+
+
+def submit_imported(assessment: Assessment) -> None:
+    """Submit without a coordinator (administrative import); NotSubmittable lists what is missing. No commit."""
+    db.session.flush()
+    missing = submission_problems(assessment)
+    if missing:
+        raise NotSubmittable(missing)
+    before = assessment.status
+    assessment.status, assessment.submitted_at = "submitted", datetime.now(timezone.utc)
+    audit.record("assessment.submitted", assessment_id=assessment.id, before={"status": before},
+                 after={"status": "submitted", "source": "import"})
+    scores.rescore(assessment)

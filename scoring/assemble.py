@@ -1,0 +1,102 @@
+"""Result arrays -> frozen result dataclasses, with as little per-object work as possible.
+
+Arrays become flat Python lists first (``tolist`` is one C call), and the objects are
+built column-wise by ``fast_constructor``.
+"""
+
+from __future__ import annotations
+
+from itertools import compress
+from typing import TYPE_CHECKING, Hashable
+
+import numpy as np
+
+from .compiled import Compiled
+from .model import Questionnaire
+from .results import AssessmentScore, DimensionScore, Gap, fast_constructor
+from .version import SCORING_VERSION
+
+if TYPE_CHECKING:
+    from .engine import Totals
+
+OVERALL = "_overall"
+_assessment_scores = fast_constructor(AssessmentScore)
+_dimension_scores = fast_constructor(DimensionScore)
+
+
+def hidden_sets(c: Compiled, visible: np.ndarray) -> list[frozenset[str]]:
+    """Per assessment, the keys of hidden questions; equal sets are one shared object."""
+    columns = c.showif_columns
+    if not len(columns):
+        return [frozenset()] * len(visible)
+    packed = np.packbits(~visible[:, columns], axis=1)
+    rows = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
+    keys = [c.keys[i] for i in columns]
+    patterns = (~visible[first][:, columns]).tolist()
+    sets = [frozenset(compress(keys, pattern)) for pattern in patterns]
+    return list(map(sets.__getitem__, inverse.ravel().tolist()))
+
+
+def assemble(q: Questionnaire, c: Compiled, ids: list[Hashable], totals: Totals,
+             gaps: list[dict[str, tuple[Gap, ...]]], hidden: list[frozenset[str]]
+             ) -> list[AssessmentScore]:
+    """One AssessmentScore per id."""
+    count, width = len(ids), len(c.dimension_keys)
+    flat = dimension_scores(c, totals)
+    dimensions = [tuple(flat[i:i + width]) for i in range(0, count * width, width)]
+    return _assessment_scores(ids, [q.id] * count, [q.version] * count,
+                              [SCORING_VERSION] * count, overall_scores(c, totals),
+                              dimensions, gaps, hidden)
+
+
+def dimension_scores(c: Compiled, totals: Totals) -> list[DimensionScore]:
+    """Scores of every (assessment, dimension), assessment by assessment."""
+    keep_level = totals.counted & bool(c.stage_keys)
+    return _scores(c.dimension_keys * len(totals.level), totals.level, keep_level,
+                   totals.index, totals.stage, totals.counts, c.stage_keys)
+
+
+def overall_scores(c: Compiled, totals: Totals) -> list[DimensionScore]:
+    """The ``_overall`` score of every assessment."""
+    level = totals.overall_level
+    keep = ~np.isnan(level)
+    return _scores([OVERALL] * len(level), np.where(keep, level, 0).astype(np.int64), keep,
+                   totals.overall_index, totals.overall_stage[:, None, :],
+                   totals.counts.sum(axis=2, keepdims=True), c.stage_keys)
+
+
+def _scores(keys: list[str], level: np.ndarray, keep_level: np.ndarray, index: np.ndarray,
+            stage: np.ndarray, counts: np.ndarray, stage_keys: tuple[str, ...]
+            ) -> list[DimensionScore]:
+    answered, applicable, required_answered, required_visible = (
+        counts.reshape(4, -1).astype(np.int64).tolist())
+    return _dimension_scores(
+        keys, _nullable(level, keep_level), _nullable(index),
+        _stage_dicts(stage_keys, stage), answered, applicable, required_answered,
+        required_visible, _nullable(_completeness(counts)))
+
+
+def _nullable(values: np.ndarray, keep: np.ndarray | bool = True) -> list:
+    """A flat list of Python numbers, None where NaN or where ``keep`` is False."""
+    return _objects(values, keep).ravel().tolist()
+
+
+def _objects(values: np.ndarray, keep: np.ndarray | bool = True) -> np.ndarray:
+    objects = values.astype(object)
+    objects[~(np.asarray(keep) & ~np.isnan(values.astype(float)))] = None
+    return objects
+
+
+def _completeness(counts: np.ndarray) -> np.ndarray:
+    required_answered, required_visible = counts[2], counts[3]
+    out = np.full(required_visible.shape, np.nan)
+    return np.divide(required_answered, required_visible, out=out, where=required_visible > 0)
+
+
+def _stage_dicts(keys: tuple[str, ...], attainment: np.ndarray) -> list[dict]:
+    """{stage key: attainment or None} per (assessment, dimension); {} without stages."""
+    if not keys:
+        return [{} for _ in range(attainment.shape[0] * attainment.shape[1])]
+    rows = _objects(attainment).reshape(-1, len(keys)).tolist()
+    return [dict(zip(keys, row)) for row in rows]

@@ -1,0 +1,82 @@
+"""The roadmap: per dimension, the questions between its level and the next one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .compiled import Compiled
+from .frame import Cells
+from .results import Gap, fast_constructor
+
+if TYPE_CHECKING:
+    from .engine import Totals
+
+_gaps = fast_constructor(Gap)
+
+
+def explain(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals,
+            texts: list[str | None]) -> list[dict[str, tuple[Gap, ...]]]:
+    """For each assessment, dimension key -> gaps, largest shortfall first.
+
+    The gaps of a dimension are the visible, applicable, scored questions of its first
+    unattained stage with p_q < 1, unanswered ones included with p_q = 0 (under
+    ``exclude`` too: they are exactly what the respondent still has to do). Ties keep
+    file order. A dimension at the top level, or without stages, has no gaps.
+    """
+    width = len(c.keys)
+    cells = _gap_cells(c, block, visible, totals)
+    shares = totals.shares.ravel()[cells]
+    rows, cols = np.divmod(cells, width)
+    shortfall = c.weight[cols] * (1 - shares)
+    group = rows * len(c.dimension_keys) + c.dimension[cols]
+    # Cells come in (assessment, column) order; two stable sorts give (assessment,
+    # dimension) groups, largest shortfall first, file order among equal shortfalls.
+    by_shortfall = np.argsort(-shortfall, kind="stable")
+    order = by_shortfall[np.argsort(group[by_shortfall], kind="stable")]
+    cells, rows, cols = cells[order], rows[order], cols[order]
+    codes = np.where(block.valid.ravel()[cells], block.code.ravel()[cells], -1)
+    gaps = _gap_objects(c, cols, codes, shares[order], shortfall[order], texts)
+    return _by_dimension(c, len(visible), rows, cols, gaps)
+
+
+def _gap_cells(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals) -> np.ndarray:
+    """Flat (assessment * questions + question) positions of the gaps."""
+    stages = len(c.stage_keys)
+    if not stages:
+        return np.empty(0, dtype=np.intp)
+    first_unattained = np.where(totals.level < stages, totals.level, -1)
+    in_stage = first_unattained[:, c.dimension] == c.stage
+    eligible = in_stage & visible & ~block.not_applicable & c.scored & (totals.shares < 1)
+    return np.flatnonzero(eligible)
+
+
+def _gap_objects(c: Compiled, cols: np.ndarray, codes: np.ndarray, shares: np.ndarray,
+                 shortfall: np.ndarray, texts: list[str | None]) -> list[Gap]:
+    """One Gap per cell, built once per distinct (question, answer) pair and shared."""
+    pairs, distinct = pd.factorize(cols * (len(texts) + 1) + (codes + 1))
+    # Any cell of a pair will do: every cell of a pair describes the same gap.
+    sample = np.zeros(len(distinct), dtype=np.intp)
+    sample[pairs] = np.arange(len(pairs))
+    col, code = cols[sample].tolist(), codes[sample].tolist()
+    built = _gaps([c.dimension_keys[c.dimension[i]] for i in col], [c.keys[i] for i in col],
+                  [c.stage_key[i] for i in col], c.weight[cols[sample]].tolist(),
+                  shares[sample].tolist(), shortfall[sample].tolist(),
+                  [texts[i] for i in code], [i < 0 for i in code])
+    return list(map(built.__getitem__, pairs.tolist()))
+
+
+def _by_dimension(c: Compiled, count: int, rows: np.ndarray, cols: np.ndarray,
+                  gaps: list[Gap]) -> list[dict[str, tuple[Gap, ...]]]:
+    width = len(c.dimension_keys)
+    grid: list[tuple[Gap, ...]] = [()] * (count * width)
+    if gaps:
+        group = rows * width + c.dimension[cols]
+        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        bounds = map(slice, starts.tolist(), np.r_[starts[1:], len(group)].tolist())
+        for cell, members in zip(group[starts].tolist(), map(gaps.__getitem__, bounds)):
+            grid[cell] = tuple(members)
+    keys = c.dimension_keys
+    return [dict(zip(keys, grid[i:i + width])) for i in range(0, count * width, width)]

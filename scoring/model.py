@@ -1,0 +1,281 @@
+"""Frozen dataclasses of a parsed questionnaire (DESIGN.md §3).
+
+Texts are plain ``dict`` copies keyed by language code so that templates and JSON
+encoders can use them directly; nothing in the core mutates them.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+Text = dict[str, str]
+
+OPERATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+             "==": operator.eq}
+OPTION_TYPES = frozenset({"scale", "yes_no", "choice"})
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One answer a scale, choice or yes/no question offers, with its points."""
+
+    value: str
+    points: float
+    label: Text
+
+
+YES_NO_OPTIONS = (
+    Option("yes", 1.0, {"en": "Yes", "ru": "Да"}),
+    Option("no", 0.0, {"en": "No", "ru": "Нет"}),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A range of a number answer and its points; both bounds inclusive, None = open."""
+
+    min: float | None
+    max: float | None
+    points: float
+
+    def holds(self, number: float) -> bool:
+        """Whether ``number`` lies within this band."""
+        return ((self.min is None or number >= self.min)
+                and (self.max is None or number <= self.max))
+
+
+@dataclass(frozen=True, slots=True)
+class ShowIf:
+    """The condition on an earlier answer under which a question is shown."""
+
+    question: str
+    values: tuple[str, ...] | None = None
+    op: str | None = None
+    value: float | None = None
+
+    def holds(self, value: str | None) -> bool:
+        """Whether the target's normalised answer ``value`` shows the question."""
+        if value is None:
+            return False
+        if self.values is not None:
+            return value in self.values
+        number = _to_float(value)
+        return number is not None and OPERATORS[self.op](number, self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A maturity stage (paperless, electronic, ...), ordered low to high."""
+
+    key: str
+    label: Text
+    description: Text = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringRules:
+    """The ``scoring`` block: how attainments, levels and indices are aggregated."""
+
+    stage_threshold: float = 0.8
+    overall_level: str = "min"
+    overall_index: str = "mean"
+    unanswered: str = "zero"
+
+
+@dataclass(frozen=True, slots=True)
+class Supersedes:
+    """Crosswalk from the previous version: renamed and dropped question keys."""
+
+    version: str
+    renamed: dict[str, str] = field(default_factory=dict)
+    dropped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One question with its scoring rule; see DESIGN.md §3 for the defaults."""
+
+    key: str
+    dimension: str
+    type: str
+    text: Text
+    stage: str | None = None
+    weight: float = 1.0
+    required: bool = True
+    na_allowed: bool = False
+    evidence: str = "none"
+    show_if: ShowIf | None = None
+    help: Text = field(default_factory=dict)
+    source: str = ""
+    scale: str | None = None
+    options: tuple[Option, ...] = ()
+    bands: tuple[Band, ...] = ()
+    unit: Text = field(default_factory=dict)
+    min: float | None = None
+    max: float | None = None
+
+    def __hash__(self) -> int:
+        return hash((self.dimension, self.key))
+
+    @property
+    def max_points(self) -> float | None:
+        """The highest points an answer can give; None for text questions."""
+        if self.type in OPTION_TYPES:
+            return max((o.points for o in self.options), default=None)
+        if self.type == "number":
+            return max((b.points for b in self.bands), default=None)
+        return None
+
+    @property
+    def scored(self) -> bool:
+        """Whether answers to this question count in the scores."""
+        return (self.max_points or 0) > 0
+
+    def points(self, value: str | None) -> float | None:
+        """Points for a normalised answer; None when the value cannot be scored.
+
+        A number that falls in no band scores 0.
+        """
+        if value is None or self.type == "text":
+            return None
+        if self.type == "number":
+            number = _to_float(value)
+            if number is None:
+                return None
+            return next((b.points for b in self.bands if b.holds(number)), 0.0)
+        return next((o.points for o in self.options if o.value == value), None)
+
+    def normalise(self, raw: str | int | float) -> str:
+        """The canonical stored string for a raw answer; ValueError if it is invalid."""
+        if self.type == "number":
+            return self._normalise_number(raw)
+        if self.type == "text":
+            return _normalise_text(raw)
+        return self._normalise_option(raw)
+
+    def option_label(self, value: str, lang: str) -> str | None:
+        """The label of option ``value`` in ``lang`` (English, then the value, as fallback)."""
+        option = next((o for o in self.options if o.value == value), None)
+        if option is None:
+            return None
+        return option.label.get(lang) or option.label.get("en") or option.value
+
+    def _normalise_option(self, raw: str | int | float) -> str:
+        if isinstance(raw, bool) and self.type == "yes_no":
+            return "yes" if raw else "no"
+        text = str(raw).strip()
+        folded = text.casefold()
+        for option in self.options:
+            if option.value == text:
+                return text
+        # Imports often carry labels ("Yes", "Да") or another case; accept them when unique.
+        matches = {o.value for o in self.options
+                   if folded == o.value.casefold()
+                   or folded in (label.casefold() for label in o.label.values())}
+        if len(matches) == 1:
+            return matches.pop()
+        allowed = ", ".join(o.value for o in self.options)
+        raise ValueError(f"'{text}' is not one of the answers to this question ({allowed})")
+
+    def _normalise_number(self, raw: str | int | float) -> str:
+        number = canonical_number(raw)
+        if number is None:
+            raise ValueError(f"'{raw}' is not a number")
+        value = float(number)
+        if self.min is not None and value < self.min:
+            raise ValueError(f"{number} is below the smallest allowed value, {_fmt(self.min)}")
+        if self.max is not None and value > self.max:
+            raise ValueError(f"{number} is above the largest allowed value, {_fmt(self.max)}")
+        return number
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    """A group of questions scored together (processes, risk management, ...)."""
+
+    key: str
+    title: Text
+    questions: tuple[Question, ...]
+    description: Text = field(default_factory=dict)
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Questionnaire:
+    """One version of a questionnaire: texts, structure and scoring rules."""
+
+    id: str
+    version: str
+    status: str
+    languages: tuple[str, ...]
+    title: Text
+    stages: tuple[Stage, ...]
+    rules: ScoringRules
+    dimensions: tuple[Dimension, ...]
+    description: Text = field(default_factory=dict)
+    scales: dict[str, tuple[Option, ...]] = field(default_factory=dict)
+    supersedes: Supersedes | None = None
+    questions: tuple[Question, ...] = field(init=False)
+    _by_key: dict[str, Question] = field(init=False, repr=False, compare=False)
+    # The engine keeps its precomputed arrays here; it is derived data, not content.
+    _cache: dict = field(init=False, repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        questions = tuple(q for d in self.dimensions for q in d.questions)
+        object.__setattr__(self, "questions", questions)
+        object.__setattr__(self, "_by_key", {q.key: q for q in questions})
+
+    def __hash__(self) -> int:
+        # Equal questionnaires share id and version; texts (dicts) cannot be hashed.
+        return hash((self.id, self.version))
+
+    def question(self, key: str) -> Question:
+        """The question with this key; KeyError if there is none."""
+        return self._by_key[key]
+
+    @property
+    def stage_keys(self) -> tuple[str, ...]:
+        """Stage keys, low to high."""
+        return tuple(s.key for s in self.stages)
+
+
+def canonical_number(raw: str | int | float) -> str | None:
+    """A finite number as a decimal string without trailing zeros ("12", "12.5"), else None.
+
+    A decimal comma is accepted ("12,5"), since Russian-speaking respondents type one.
+    """
+    if isinstance(raw, bool):
+        return None
+    text = str(raw).strip()
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    result = format(number.normalize(), "f")
+    return "0" if result == "-0" else result
+
+
+def _normalise_text(raw: str | int | float) -> str:
+    text = str(raw).strip()
+    if not text:
+        raise ValueError("the answer is empty")
+    return text
+
+
+def _to_float(value: str) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _fmt(number: float) -> str:
+    return canonical_number(number) or str(number)

@@ -9,7 +9,9 @@ CSP = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    # blob: lets plotly.js turn a chart into a PNG for download (it draws the chart's SVG from a blob: URL
+    # onto a canvas); blob: URLs are made only by our own scripts, which script-src keeps to 'self'.
+    "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",

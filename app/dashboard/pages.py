@@ -1,0 +1,151 @@
+"""What each dashboard page shows: service queries turned into template context and figures."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask_babel import gettext as _
+
+from app import charts
+from app.i18n import localised
+from app.models import Country, User
+from app.services import dashboard as service
+from app.services import dashboard_trends
+from app.services.dashboard import Filters
+from app.services.questionnaires import parsed
+
+
+def _base(user: User, filters: Filters, lang: str) -> dict:
+    """The resolved filters and the choices the filter form offers."""
+    filters = service.with_default_countries(user, filters)
+    version = service.resolve_version(user, filters)
+    context = {"filters": filters, "version": version, "questionnaire": None, "lang": lang,
+               "versions": service.versions_with_data(user, filters), "cycles": [], "countries": [],
+               "statuses": service.allowed_statuses(user)}
+    if version is not None:
+        filters = replace(filters, questionnaire=version.label)
+        context.update(filters=filters, questionnaire=parsed(version),
+                       cycles=service.cycles(user, filters, version),
+                       countries=service.countries_with_data(user, filters, version.questionnaire_id))
+    return context
+
+
+def _caption(context: dict, cycle: str | None) -> str:
+    """"<questionnaire title> <version> · <cycle>" for chart titles (they travel with a PNG)."""
+    version, lang = context["version"], context["lang"]
+    cycle_text = cycle or _("latest cycle per country")
+    return f"{localised(version.title, lang)} {version.version} · {cycle_text}"
+
+
+def comparison(user: User, filters: Filters, lang: str) -> dict:
+    """Radar of dimension indices (or levels) and the level heatmap for one version and cycle."""
+    context = _base(user, filters, lang)
+    if context["version"] is None:
+        return context
+    filters, questionnaire = context["filters"], context["questionnaire"]
+    series = service.comparison(user, filters, context["version"], lang)
+    caption = _caption(context, filters.cycle)
+    radar_title = (_("Dimension levels") if filters.view == "level" else _("Dimension index (0–100)"))
+    context.update(
+        series=series, names=charts.level_names(questionnaire, lang),
+        radar=charts.radar(series, questionnaire, lang, filters.view, radar_title, caption),
+        heatmap=charts.heatmap(series, questionnaire, lang, _("Levels by dimension"), caption))
+    return context
+
+
+def trends(user: User, filters: Filters, lang: str) -> dict:
+    """Index and level per country over cycles, across the versions of the questionnaire."""
+    context = _base(user, filters, lang)
+    if context["version"] is None:
+        return context
+    version, questionnaire = context["version"], context["questionnaire"]
+    dimensions = dashboard_trends.dimensions_of(version.questionnaire_id)
+    filters = context["filters"]
+    if filters.dimension != service.OVERALL and filters.dimension not in {d.key for d in dimensions}:
+        filters = replace(filters, dimension=service.OVERALL)
+    points = dashboard_trends.trend_points(user, replace(filters, cycle=None), version.questionnaire_id, lang)
+    subject = next((localised(d.title, lang) for d in dimensions if d.key == filters.dimension), _("Overall"))
+    caption = f"{localised(version.title, lang)} · {subject}"
+    names = charts.level_names(questionnaire, lang)
+    context.update(
+        filters=filters, dimensions=dimensions, points=points, changes=charts.version_changes(points),
+        index_chart=charts.index_trend(points, lang, _("Index over cycles"), caption),
+        level_chart=charts.level_trend(points, names, lang, _("Level over cycles"), caption))
+    return context
+
+
+def overview(user: User, filters: Filters, lang: str) -> dict:
+    """Status and completeness of every country in one cycle (scores as far as the status filter shows them)."""
+    context = _base(user, filters, lang)
+    if context["version"] is None:
+        return context
+    questionnaire_id = context["version"].questionnaire_id
+    cycles = service.overview_cycles(user, questionnaire_id)
+    cycle = context["filters"].cycle if context["filters"].cycle in cycles else (cycles[0] if cycles else None)
+    context.update(cycles=cycles, cycle=cycle, names=charts.level_names(context["questionnaire"], lang),
+                   rows=service.cycle_overview(user, context["filters"], questionnaire_id, cycle, lang)
+                   if cycle else [])
+    return context
+
+
+def profile(user: User, country: Country, filters: Filters, lang: str) -> dict:
+    """A country's stage ladder, roadmap, completeness, status and history for one questionnaire."""
+    context = _base(user, filters, lang)
+    context["country"] = country
+    if context["version"] is None:
+        return context
+    found = service.country_profile(user, country, context["filters"], context["version"].questionnaire_id)
+    context["profile"] = found
+    if found.assessment is not None:
+        questionnaire = found.questionnaire
+        caption = (f"{country.name(lang)} · {localised(questionnaire.title, lang)} {questionnaire.version} · "
+                   f"{found.assessment.cycle}")
+        context.update(
+            ladder=charts.stage_ladder(found.rows, questionnaire, lang, _("Stage attainment by dimension"), caption),
+            roadmap=roadmap(found, lang), names=charts.level_names(questionnaire, lang))
+    return context
+
+
+def roadmap(found: service.Profile, lang: str) -> list[dict]:
+    """Per dimension: its level, the next stage, and the engine's gaps with question text and sources."""
+    questionnaire, plan = found.questionnaire, []
+    stages = {s.key: localised(s.label, lang) for s in questionnaire.stages}
+    for dimension in questionnaire.dimensions:
+        row = found.rows.get(dimension.key)
+        if row is None:
+            continue
+        level = row.level
+        following = (questionnaire.stages[level] if level is not None and level < len(questionnaire.stages)
+                     else None)
+        plan.append({"key": dimension.key, "title": localised(dimension.title, lang), "row": row,
+                     "level_name": charts.level_name(questionnaire, level, lang),
+                     "next_stage": localised(following.label, lang) if following else None,
+                     "gaps": [_gap(questionnaire, gap, stages, lang) for gap in row.explanation or []
+                              if _known(questionnaire, gap["question_key"])]})
+    return plan
+
+
+def _known(questionnaire, key: str) -> bool:
+    try:
+        questionnaire.question(key)
+    except KeyError:
+        return False
+    return True
+
+
+def _gap(questionnaire, gap: dict, stages: dict, lang: str) -> dict:
+    question = questionnaire.question(gap["question_key"])
+    return {"key": question.key, "text": localised(question.text, lang), "source": question.source,
+            "stage": stages.get(gap.get("stage"), gap.get("stage") or ""), "weight": gap.get("weight"),
+            "shortfall": gap.get("shortfall"), "answer": answer_label(question, gap, lang)}
+
+
+def answer_label(question, gap: dict, lang: str) -> str:
+    """The current answer in words: an option label, a number with its unit, or "not answered"."""
+    value = gap.get("value")
+    if gap.get("not_answered") or value is None:
+        return _("Not answered")
+    label = question.option_label(value, lang) if question.options else None
+    if label:
+        return label
+    unit = localised(question.unit, lang)
+    return f"{value} {unit}".strip()

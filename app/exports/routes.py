@@ -1,0 +1,74 @@
+"""Views of the exports: the filter page and the streamed downloads."""
+from dataclasses import replace
+
+from flask import Response, abort, render_template, request, stream_with_context
+from flask_login import current_user, login_required
+
+from app.i18n import current_language
+from app.services import exports
+from app.exports import bp, formats
+from app.services.dashboard import Filters, allowed_statuses, versions_with_data
+
+
+def _filters() -> Filters:
+    filters = Filters.from_args(request.args)
+    if filters.status not in allowed_statuses(current_user):
+        filters = replace(filters, status="validated")
+    return filters
+
+
+def _lang(filters: Filters) -> str:
+    return filters.lang or current_language()
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The export filters and the download links."""
+    filters = _filters()
+    return render_template("exports/index.html", filters=filters, lang=_lang(filters),
+                           versions=versions_with_data(current_user, filters),
+                           statuses=allowed_statuses(current_user),
+                           cycles=exports.cycles_in_scope(current_user, filters),
+                           countries=exports.countries_in_scope(current_user, filters))
+
+
+def _download(name: str, rows) -> Response:
+    response = Response(stream_with_context(formats.csv_chunks(rows)), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _checked(kind: str) -> Filters:
+    filters = _filters()
+    try:
+        exports.record_export(current_user, kind, filters)
+    except exports.ExportError:
+        abort(400)
+    return filters
+
+
+@bp.route("/scores.csv")
+@login_required
+def scores_csv():
+    filters = _checked("scores.csv")
+    return _download("scores.csv", exports.score_rows(current_user, filters, _lang(filters)))
+
+
+@bp.route("/answers.csv")
+@login_required
+def answers_csv():
+    filters = _checked("answers.csv")
+    return _download("answers.csv", exports.answer_rows(current_user, filters, _lang(filters)))
+
+
+@bp.route("/workbook.xlsx")
+@login_required
+def workbook():
+    """The XLSX is written to a temporary file (write-only mode, constant memory), then streamed."""
+    filters = _checked("workbook.xlsx")
+    handle = formats.xlsx_file(current_user, filters, _lang(filters))
+    response = Response(formats.file_chunks(handle),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Disposition"] = 'attachment; filename="scores.xlsx"'
+    return response

@@ -1,0 +1,170 @@
+"""The dashboard pages embed figures of the stored scores, obey the URL filters and the access rules."""
+import json
+import re
+
+import plotly
+import pytest
+
+from app.extensions import db
+from app.services import scores
+from tests.test_dashboard_data import seeded  # noqa: F401  (fixture)
+
+Q = "questionnaire=mini-maturity@2026.1"
+SCRIPT = re.compile(r'<script type="application/json" id="([\w-]+)-data">(.*?)</script>', re.S)
+
+
+def figures(response) -> dict:
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return {name: json.loads(body) for name, body in SCRIPT.findall(response.get_data(as_text=True))}
+
+
+@pytest.fixture
+def analyst(make_user, auth):
+    user = make_user("analyst")
+    auth.login(user)
+    return user
+
+
+def test_by_default_the_comparison_opens_on_the_newest_questionnaire_version_with_data(client, seeded, analyst):
+    radar = figures(client.get("/dashboard/"))["radar"]
+    assert [(t["name"], t["r"]) for t in radar["data"]] == [("Armenia", [100.0, 100.0, 100.0])]
+
+
+def test_the_comparison_shows_the_eeu_members_latest_validated_assessments(client, seeded, analyst):
+    charts = figures(client.get(f"/dashboard/?{Q}"))
+    radar, heatmap = charts["radar"], charts["heatmap"]
+    assert [t["name"] for t in radar["data"]] == ["Armenia", "Belarus"]
+    assert radar["data"][0]["r"] == [75.0, 100.0, 75.0]
+    assert heatmap["data"][0]["text"][1] == ["Below<br>“Paperless”<br>25.0", "Below<br>“Paperless”<br>0.0",
+                                             "Below<br>“Paperless”<br>12.5"]
+
+
+def test_the_figures_carry_exactly_the_stored_score_rows(app, client, seeded, analyst):
+    radar = figures(client.get(f"/dashboard/?{Q}&status=submitted"))["radar"]
+    with app.app_context():
+        stored = {code: scores.rows_for(seeded[(code, "2025")]) for code in ("AM", "BY", "KZ")}
+        expected = {code: [rows["legal"].index, rows["tech"].index] for code, rows in stored.items()}
+    assert {t["name"]: t["r"][:2] for t in radar["data"]} == {
+        "Armenia": expected["AM"], "Belarus": expected["BY"], "Kazakhstan": expected["KZ"]}
+
+
+def test_filters_live_in_the_url(client, seeded, analyst):
+    page = client.get(f"/dashboard/?{Q}&cycle=2024&view=level&country=AM&country=BY")
+    radar = figures(page)["radar"]
+    assert [(t["name"], t["r"]) for t in radar["data"]] == [("Armenia", [0, 1, 0])]
+    html = page.get_data(as_text=True)
+    assert 'value="2024" selected' in html and 'id="f-view-level" value="level" checked' in html
+    assert "/exports/scores.csv?questionnaire=mini-maturity@2026.1&amp;cycle=2024&amp;status=validated" \
+           "&amp;country=AM&amp;country=BY&amp;lang=en" in html
+
+
+def test_pages_have_no_inline_script_and_keep_the_content_security_policy(client, seeded, analyst):
+    for url in ("/dashboard/", "/dashboard/trends", "/dashboard/overview", "/dashboard/country/AM", "/exports/"):
+        response = client.get(url)
+        html = response.get_data(as_text=True)
+        scripts = re.findall(r"<script([^>]*)>", html)
+        assert all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts), url
+        assert " style=" not in html and " on" + "click=" not in html
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_plotly_is_served_by_the_app_under_a_versioned_url_with_a_long_cache(client, seeded, analyst):
+    url = f"/dashboard/assets/plotly-{plotly.__version__}.min.js"
+    assert url in client.get("/dashboard/").get_data(as_text=True)
+    response = client.get(url)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response.get_data()[:40].startswith(b"/**\n* plotly.js v")
+    response.close()
+    assert client.get("/dashboard/assets/plotly-0.0.1.min.js").status_code == 404
+
+
+def test_the_plotly_stylesheet_was_taken_from_the_bundled_plotly_js():
+    from pathlib import Path
+
+    from plotly.offline import get_plotlyjs_version
+
+    css = (Path(__file__).parent.parent / "app/static/css/plotly.css").read_text()
+    assert f"plotly.js {get_plotlyjs_version()}" in css, "regenerate app/static/css/plotly.css for this plotly"
+
+
+def test_charts_follow_the_ui_language(client, seeded, analyst):
+    client.post("/language/ru")
+    charts = figures(client.get(f"/dashboard/?{Q}"))
+    assert charts["radar"]["config"]["locale"] == "ru"
+    assert charts["radar"]["data"][0]["name"] == "Армения"
+    assert charts["heatmap"]["data"][0]["x"][0] == "Правовая<br>основа"
+
+
+def test_the_trends_run_across_versions_and_mark_the_new_version(client, seeded, analyst):
+    charts = figures(client.get("/dashboard/trends?country=AM"))
+    index = charts["trend-index"]
+    assert index["data"][0]["x"] == ["2024", "2025", "2026"] and index["data"][0]["y"] == [37.5, 87.5, 100.0]
+    assert [a["text"] for a in index["layout"]["annotations"]] == ["new version 2026.2"]
+    assert charts["trend-level"]["data"][0]["z"] == [[0, 1, 2]]
+
+
+def test_a_dimension_trend_follows_the_dimension_key_across_versions(client, seeded, analyst):
+    index = figures(client.get("/dashboard/trends?country=AM&dimension=legal"))["trend-index"]
+    assert index["data"][0]["y"] == [25.0, 75.0, 100.0]
+
+
+def test_the_cycle_overview_shows_every_status_and_completeness(client, seeded, analyst):
+    html = client.get(f"/dashboard/overview?{Q}&cycle=2025").get_data(as_text=True)
+    statuses = dict(re.findall(r'data-country="(\w\w)" data-status="(\w+)"', html))
+    assert statuses == {"AM": "validated", "BY": "validated", "KG": "draft", "KZ": "submitted", "RU": "not_started"}
+    assert "Not started" in html and "75%" in html
+
+
+def test_the_country_profile_shows_ladder_roadmap_with_sources_and_history(client, seeded, analyst):
+    response = client.get("/dashboard/country/AM?cycle=2025")
+    ladder = figures(response)["ladder"]
+    assert [t["y"] for t in ladder["data"]] == [[100.0, 100.0, 100.0], [50.0, 100.0, 75.0]]
+    html = response.get_data(as_text=True)
+    assert "Electronic declaring has priority" in html and "Source B §2" in html  # legal.b, half the points
+    assert "Partly implemented" in html and "87.5" in html and "100%" in html
+    assert html.count("/dashboard/country/AM?questionnaire=mini-maturity") >= 3  # the history links
+
+
+def test_an_unknown_country_is_not_found_and_visitors_must_log_in(client, seeded, analyst, auth):
+    assert client.get("/dashboard/country/XX").status_code == 404
+    auth.logout()
+    assert client.get("/dashboard/").status_code == 302
+
+
+def test_a_national_user_sees_own_country_beside_validated_others(client, seeded, make_user, auth):
+    auth.login(make_user("coordinator", "KZ"))
+    names = [t["name"] for t in figures(client.get(f"/dashboard/?{Q}&status=submitted"))["radar"]["data"]]
+    assert names == ["Armenia", "Belarus", "Kazakhstan"]
+    html = client.get("/dashboard/").get_data(as_text=True)
+    assert 'value="all"' in html  # drafts of the own country may be asked for
+
+
+def test_other_countries_stay_hidden_when_the_configuration_says_so(app, client, seeded, make_user, auth):
+    app.config["NATIONAL_SEE_OTHER_COUNTRIES"] = False
+    auth.login(make_user("respondent", "AM"))
+    charts = figures(client.get(f"/dashboard/?{Q}"))
+    assert [t["name"] for t in charts["radar"]["data"]] == ["Armenia"]
+    html = client.get(f"/dashboard/overview?{Q}&cycle=2025").get_data(as_text=True)
+    assert re.findall(r'data-country="(\w\w)"', html) == ["AM"]
+
+
+def test_an_analyst_sees_no_draft_scores_in_the_overview(client, seeded, analyst, app):
+    with app.app_context():
+        draft_index = scores.rows_for(seeded[("KG", "2025")])["_overall"].index
+        db.session.remove()
+    html = client.get(f"/dashboard/overview?{Q}&cycle=2025").get_data(as_text=True)
+    row = re.search(r'data-country="KG".*?</tr>', html, re.S).group(0)
+    assert draft_index == 12.5 and "25%" in row and "12.5" not in row and "—" in row
+
+
+def test_every_page_says_so_when_there_is_nothing_to_show_yet(client, make_user, auth):
+    auth.login(make_user("analyst"))
+    for url in ("/dashboard/", "/dashboard/trends", "/dashboard/overview", "/dashboard/country/AM", "/exports/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert "There are no assessments you may see" in client.get("/dashboard/").get_data(as_text=True)
+    lines = client.get("/exports/scores.csv").get_data(as_text=True).splitlines()
+    assert lines == [",".join(["country_code", "country_name", "cycle", "questionnaire_id", "questionnaire_version",
+                               "scoring_version", "assessment_id", "status", "dimension_key", "dimension_title",
+                               "level", "level_label", "index", "answered", "applicable", "completeness",
+                               "submitted_at", "validated_at"])]

@@ -31,6 +31,13 @@ def seed_assessments() -> int:
     return demo_assessments.seed_assessments()
 
 
+def has_demo_questionnaire() -> bool:
+    """Whether the questionnaire the demo assessments use is loaded and published."""
+    from app.services import demo_assessments
+
+    return demo_assessments.demo_version() is not None
+
+
 def seed_accounts() -> list[str]:
     """Create the demo accounts that do not exist yet; returns the e-mails created."""
     countries.sync_countries(countries.EEU_MEMBERS)

@@ -23,7 +23,7 @@ MAIN_QUESTIONNAIRE = "digital-customs-maturity"
 
 def seed_assessments() -> int:
     """Create the demo assessments that do not exist yet, then score them; returns how many were created."""
-    version = _latest_published(MAIN_QUESTIONNAIRE)
+    version = demo_version()
     if version is None:
         return 0
     questionnaire = questionnaires.parsed(version)
@@ -40,8 +40,9 @@ def seed_assessments() -> int:
     return created
 
 
-def _latest_published(questionnaire_id: str):
-    versions = [v for v in questionnaires.published_versions() if v.questionnaire_id == questionnaire_id]
+def demo_version():
+    """The newest published version of the questionnaire the demo answers."""
+    versions = [v for v in questionnaires.published_versions() if v.questionnaire_id == MAIN_QUESTIONNAIRE]
     return versions[-1] if versions else None
 
 

@@ -1,5 +1,6 @@
 """CSRF on every state change (autosave included), login rate limit, second factor."""
 import re
+import urllib.parse
 
 import pyotp
 import pytest
@@ -110,3 +111,10 @@ def test_national_users_are_not_forced_to_enrol(app, client, auth, make_user):
     app.config["REQUIRE_TOTP_FOR_STAFF"] = True
     auth.login(make_user("respondent", "KZ"))
     assert client.get("/").status_code == 200
+
+
+def test_the_enrolment_qr_code_is_a_standalone_svg_image(client, auth, make_user):
+    auth.login(make_user("analyst"))
+    page = client.get("/account/security").get_data(as_text=True)
+    uri = re.search(r'<img src="(data:image/svg\+xml[^"]+)"', page).group(1)
+    assert "xmlns" in urllib.parse.unquote(uri)  # an SVG without its namespace does not render as an image

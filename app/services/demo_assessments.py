@@ -72,8 +72,10 @@ def _create(code, version, questionnaire: scoring.Questionnaire, cycle: str, mat
     for question in questionnaire.questions:
         if rng.random() <= share:
             value = _value(question, maturity, rng)
+            evidence = f"https://evidence.demo.example/{code.lower()}/{question.key}" if question.evidence == "required" else None
             db.session.add(Answer(assessment_id=assessment.id, question_key=question.key, value=value,
-                                  updated_by_id=respondent.id if respondent else None, updated_at=when))
+                                  evidence_url=evidence, updated_by_id=respondent.id if respondent else None,
+                                  updated_at=when))
     _stamp(assessment, status, when, coordinator, analyst)
     assessment.updated_at = when + timedelta(days=40)
     audit.record("demo.seed", assessment_id=assessment.id, after={"status": status, "demo": True})

@@ -1,6 +1,6 @@
 """Page latency under concurrent users: gunicorn serving the demo database, N client threads.
 
-    .venv/bin/python benchmarks/pages.py [--users 50] [--requests 20] [--think 1.0] [--workers 2] [--threads 8]
+    .venv/bin/python benchmarks/pages.py [--users 50] [--requests 20] [--think 3.0] [--workers 2] [--threads 2]
 
 Prepares a fresh SQLite database with the demo data (as `make run` does), starts gunicorn on
 127.0.0.1, logs every simulated user in (not timed: argon2 is slow on purpose), then each user
@@ -135,9 +135,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--think", type=float, default=3.0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=5057)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

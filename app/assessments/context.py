@@ -85,12 +85,6 @@ def country_name(code: str) -> str:
     return country.name(current_language()) if country else code
 
 
-def overall_completeness(assessment: Assessment) -> float | None:
-    """Completeness of the whole assessment from its stored `_overall` score row."""
-    row = scores.rows_for(assessment.id).get(scores.OVERALL)
-    return row.completeness if row else None
-
-
 def overview(assessment: Assessment) -> dict:
     """The overview page: sections with progress, stored scores, flags, changes since return."""
     from app.services import workflow

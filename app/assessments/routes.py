@@ -1,4 +1,5 @@
 """Pages of the assessments blueprint: list, start, overview, section, submit, history."""
+import sqlalchemy.orm as so
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,7 +10,7 @@ from app.assessments.forms import ActionForm, FlagResponseForm, StartForm, Submi
 from app.extensions import db
 from app.i18n import localised
 from app.models import Assessment, QuestionnaireVersion
-from app.services import questionnaires, workflow
+from app.services import questionnaires, scores, workflow
 from app.services.questionnaires import parsed
 from app.services.assessments import AssessmentError, start_assessment
 from app.services.countries import EEU_MEMBERS
@@ -18,11 +19,14 @@ from app.services.countries import EEU_MEMBERS
 @bp.route("/")
 @login_required
 def index():
-    assessments = db.session.scalars(access.visible_assessments(current_user).order_by(
+    assessments = db.session.scalars(access.visible_assessments(current_user).options(
+        so.selectinload(Assessment.country), so.selectinload(Assessment.questionnaire_version)).order_by(
         Assessment.cycle.desc(), Assessment.country_code)).all()
+    overall = scores.overall_rows([a.id for a in assessments])
     return render_template("assessments/index.html", assessments=assessments, form=_start_form(),
                            waiting=workflow.needs_action(current_user),
-                           progress={a.id: context.overall_completeness(a) for a in assessments})
+                           progress={a.id: overall[a.id].completeness if a.id in overall else None
+                                     for a in assessments})
 
 
 def _start_form() -> StartForm | None:

@@ -93,3 +93,12 @@ def rows_for(assessment_id: int) -> dict[str, ScoreRow]:
     """The stored score rows of an assessment by dimension key (`_overall` included)."""
     rows = db.session.scalars(sa.select(ScoreRow).where(ScoreRow.assessment_id == assessment_id))
     return {row.dimension_key: row for row in rows}
+
+
+def overall_rows(assessment_ids: list[int]) -> dict[int, ScoreRow]:
+    """The `_overall` score rows of many assessments in one query, by assessment id."""
+    if not assessment_ids:
+        return {}
+    rows = db.session.scalars(sa.select(ScoreRow).where(ScoreRow.assessment_id.in_(assessment_ids),
+                                                        ScoreRow.dimension_key == OVERALL))
+    return {row.assessment_id: row for row in rows}

@@ -131,3 +131,30 @@ def test_the_full_cycle_submit_flag_return_answer_validate(browser, live_server,
     assert "Customs statistics 2025, table 4." in analyst.inner_text("main")
     analyst.click("text=Validate and lock")
     assert analyst.inner_text("[data-testid=status]") == "Validated"
+
+
+def test_an_edit_made_after_the_session_ended_is_kept_and_saved_after_login(browser, live_server, assessment):
+    context = browser.new_context()
+    page = context.new_page()
+    login(page, live_server.url, RESPONDENT, DEMO_PASSWORD)
+    _section(page, live_server.url, assessment, "release")
+    _end_sessions(live_server, RESPONDENT)  # as after the idle timeout or a password change
+    page.fill("#release\\.hours-value", "30")
+    page.wait_for_selector("#save-status[data-state=session]")
+    login(page, live_server.url, RESPONDENT, DEMO_PASSWORD)
+    _section(page, live_server.url, assessment, "release")
+    _wait_saved(page)
+    page.reload()
+    assert page.input_value("#release\\.hours-value") == "30"
+    assert page.evaluate(f"localStorage.getItem('cm:pending:{assessment}')") == "{}"
+    context.close()
+
+
+def _end_sessions(live_server, email: str) -> None:
+    """Invalidate the user's sessions on the server side, as a password change does."""
+    from app.models import User
+
+    with live_server.app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        user.session_token = f"ended-{next(_cycles)}"
+        db.session.commit()

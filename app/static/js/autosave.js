@@ -16,6 +16,8 @@
   var timers = {};
   var inFlight = {};
   var conflicts = {};
+  var serverTrouble = false;
+  var sessionLost = false;
 
   function loadQueue() {
     try { return JSON.parse(localStorage.getItem(storeKey) || "{}"); } catch (e) { return {}; }
@@ -32,7 +34,8 @@
   function refreshStatus() {
     var queue = loadQueue();
     if (Object.keys(conflicts).length) { setStatus("conflict"); }
-    else if (!navigator.onLine) { setStatus("offline"); }
+    else if (sessionLost) { setStatus("session"); }
+    else if (!navigator.onLine || serverTrouble) { setStatus("offline"); }
     else if (Object.keys(queue).length || Object.keys(inFlight).length) { setStatus("saving"); }
     else { setStatus("saved"); }
   }
@@ -146,11 +149,12 @@
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf },
       body: JSON.stringify(body)
     }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
+      var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      return (isJson ? response.json() : Promise.resolve({})).then(function (data) {
         delete inFlight[key];
         var queue = loadQueue();
         var unchangedSince = queue[key] && JSON.stringify(queue[key].fields) === JSON.stringify(item.fields);
-        if (response.ok) {
+        if (response.ok && isJson) {
           card(key).dataset.revision = data.answer.revision;
           card(key).classList.remove("carried");
           card(key).querySelectorAll(".carried-badge, .confirm-carried").forEach(function (b) { b.remove(); });
@@ -161,12 +165,15 @@
           applyHidden(data.hidden);
         } else if (response.status === 409) {
           showConflict(key, data.current, queue[key] ? queue[key].fields : item.fields);
-        } else if (response.status === 401 || response.status === 302) {
-          window.location.reload();
-        } else {
+        } else if (response.status === 422 || response.status === 403) {
           // Refused for good (invalid value, locked assessment): keep the text on screen, not in the queue.
           if (unchangedSince) { delete queue[key]; saveQueue(queue); }
           showError(key, data.error || response.statusText);
+        } else if (response.status >= 500 || response.status === 429) {
+          serverTrouble = true;  // kept in the queue and sent again later
+        } else {
+          // Logged out (idle timeout) or the form token expired: keep the edit, ask for a new login.
+          sessionLost = true;
         }
       });
     }).catch(function () {
@@ -176,7 +183,8 @@
   }
 
   function flush() {
-    if (!navigator.onLine) { refreshStatus(); return; }
+    if (!navigator.onLine || sessionLost) { refreshStatus(); return; }
+    serverTrouble = false;
     var queue = loadQueue();
     var sends = Object.keys(queue).filter(function (key) {
       return card(key) && !inFlight[key] && !conflicts[key];

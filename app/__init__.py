@@ -65,18 +65,15 @@ def _migrations_dir() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
     from app.assessments import bp as assessments_bp
     from app.auth import bp as auth_bp
     from app.dashboard import bp as dashboard_bp
     from app.exports import bp as exports_bp
     from app.main import bp as main_bp
-    from app.transfer import bp as transfer_bp
     from app.review import bp as review_bp
+    from app.transfer import bp as transfer_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(exports_bp)
-    app.register_blueprint(transfer_bp)
-    app.register_blueprint(assessments_bp)
-    app.register_blueprint(review_bp)
+    for blueprint in (auth_bp, main_bp, assessments_bp, review_bp, transfer_bp, dashboard_bp, exports_bp,
+                      admin_bp):
+        app.register_blueprint(blueprint)

@@ -32,6 +32,17 @@ MISSING_LABELS = {
 }
 
 
+QUESTIONNAIRE_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "retired": _l("Retired"),
+}
+
+
+def questionnaire_status_label(status: str) -> str:
+    return str(QUESTIONNAIRE_STATUS_LABELS.get(status, status))
+
+
 FLAG_STATE_LABELS = {
     "open": _l("Open"),
     "answered": _l("Answered"),
@@ -93,6 +104,7 @@ def status_label(status: str) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(role_label=role_label, status_label=status_label, action_label=action_label,
-                                  missing_label=missing_label, flag_state_label=flag_state_label, event_label=event_label,
+                                  missing_label=missing_label, flag_state_label=flag_state_label,
+                                  questionnaire_status_label=questionnaire_status_label, event_label=event_label,
                                   describe_state=describe_state,
                                   view_exists=lambda e: e in app.view_functions)

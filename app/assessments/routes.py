@@ -3,6 +3,7 @@ import sqlalchemy.orm as so
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from app import access
 from app.assessments import bp, context
@@ -34,8 +35,8 @@ def _start_form() -> StartForm | None:
         return None
     form = StartForm()
     codes = [current_user.country_code] if current_user.is_national else list(EEU_MEMBERS)
-    form.country.choices = [(c, context.country_name(c)) for c in codes]
-    form.questionnaire.choices = [(v.id, f"{localised(v.title)} ({v.version})")
+    form.country.choices = [SelectChoice(c, context.country_name(c)) for c in codes]
+    form.questionnaire.choices = [SelectChoice(v.id, f"{localised(v.title)} ({v.version})")
                                   for v in questionnaires.published_versions()]
     return form
 

@@ -54,6 +54,17 @@ def _check_new_user(email: str, role: str, country_code: str | None) -> None:
         raise AccountError(_("A user with the e-mail %(email)s already exists.", email=email))
 
 
+def set_active(admin: User, user: User, active: bool) -> None:
+    """Enable or disable an account; disabling ends its sessions at once; commits."""
+    if user.id == admin.id and not active:
+        raise AccountError(_("You cannot disable your own account."))
+    user.active = active
+    if not active:
+        user.session_token = new_session_token()
+    audit.record("user.enable" if active else "user.disable", user=admin, target=user.email)
+    db.session.commit()
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None; records the attempt in the audit log."""
     email = (email or "").strip().lower()

@@ -1,5 +1,6 @@
 """CSRF on every state change (autosave included), login rate limit, second factor."""
 import re
+import time
 import urllib.parse
 
 import pyotp
@@ -94,7 +95,8 @@ def test_a_user_enrols_a_second_factor_and_then_needs_a_code(app, client, auth, 
     assert client.get("/").status_code == 302  # half logged in is not logged in
     client.post("/login/verify", data={"code": "000000"})
     assert client.get("/").status_code == 302
-    client.post("/login/verify", data={"code": pyotp.TOTP(secret).now()})
+    # the enrolment used up the current code: the next one (within the allowed drift) logs in
+    client.post("/login/verify", data={"code": pyotp.TOTP(secret).at(time.time() + 30)})
     assert client.get("/").status_code == 200
 
 
@@ -118,3 +120,18 @@ def test_the_enrolment_qr_code_is_a_standalone_svg_image(client, auth, make_user
     page = client.get("/account/security").get_data(as_text=True)
     uri = re.search(r'<img src="(data:image/svg\+xml[^"]+)"', page).group(1)
     assert "xmlns" in urllib.parse.unquote(uri)  # an SVG without its namespace does not render as an image
+
+
+def test_a_second_factor_code_is_accepted_once_only(app, client, auth, make_user):
+    user = make_user("analyst")
+    auth.login(user)
+    secret = _enrol(client)
+    auth.logout()
+    code = pyotp.TOTP(secret).at(time.time() + 30)
+    auth.login(user)
+    client.post("/login/verify", data={"code": code})
+    assert client.get("/").status_code == 200
+    auth.logout()
+    auth.login(user)
+    client.post("/login/verify", data={"code": code})  # replayed
+    assert client.get("/").status_code == 302

@@ -29,7 +29,7 @@ def verify():
         return redirect(url_for("auth.login"))
     form = TotpForm()
     if form.validate_on_submit():
-        if totp.verify(user.totp_secret, form.code.data):
+        if totp.verify_login(user, form.code.data):
             from app.auth.routes import _safe_next, _start_session
 
             target = session.get("pending_next")

@@ -53,6 +53,8 @@ class User(UserMixin, db.Model):
     is_demo: so.Mapped[bool] = so.mapped_column(default=False)
     #: base32 TOTP secret once the second factor is enrolled
     totp_secret: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
+    #: the 30-second time step of the last accepted code: a code is accepted once only
+    totp_last_step: so.Mapped[Optional[int]] = so.mapped_column(sa.BigInteger)
     #: changes on password change or logout-everywhere, invalidating older sessions
     session_token: so.Mapped[str] = so.mapped_column(sa.String(64))
     language: so.Mapped[Optional[str]] = so.mapped_column(sa.String(5))

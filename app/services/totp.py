@@ -1,6 +1,9 @@
 """The optional TOTP second factor (RFC 6238, 30-second codes, one step of clock drift allowed)."""
 from __future__ import annotations
 
+import hmac
+from datetime import datetime, timezone
+
 import pyotp
 import segno
 from flask import current_app
@@ -16,10 +19,32 @@ def new_secret() -> str:
     return pyotp.random_base32()
 
 
+def matching_step(secret: str | None, code: str) -> int | None:
+    """The time step (now, or one step of clock drift either way) whose code this is, or None."""
+    code = (code or "").replace(" ", "")
+    if not secret or not code.isdigit() or len(code) != 6:
+        return None
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(datetime.now(timezone.utc))
+    for step in (now - 1, now, now + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
 def verify(secret: str | None, code: str) -> bool:
     """Whether the 6-digit code is valid now for this secret."""
-    code = (code or "").replace(" ", "")
-    return bool(secret) and code.isdigit() and len(code) == 6 and pyotp.TOTP(secret).verify(code, valid_window=1)
+    return matching_step(secret, code) is not None
+
+
+def verify_login(user: User, code: str) -> bool:
+    """Check a login code and use it up: the same code (or an older one) is refused afterwards; commits."""
+    step = matching_step(user.totp_secret, code)
+    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        return False
+    user.totp_last_step = step
+    db.session.commit()
+    return True
 
 
 def qr_data_uri(user: User, secret: str) -> str:
@@ -35,9 +60,10 @@ def required_for(user: User) -> bool:
 
 def enable(user: User, secret: str, code: str) -> bool:
     """Turn the second factor on if the code proves the authenticator app holds the secret; commits."""
-    if not verify(secret, code):
+    step = matching_step(secret, code)
+    if step is None:
         return False
-    user.totp_secret = secret
+    user.totp_secret, user.totp_last_step = secret, step
     audit.record("totp.enable", user=user, target=user.email)
     db.session.commit()
     return True
@@ -47,7 +73,7 @@ def disable(user: User, code: str) -> bool:
     """Turn the second factor off (refused when it is mandatory for the user); commits."""
     if required_for(user) or not verify(user.totp_secret, code):
         return False
-    user.totp_secret = None
+    user.totp_secret, user.totp_last_step = None, None
     audit.record("totp.disable", user=user, target=user.email)
     db.session.commit()
     return True

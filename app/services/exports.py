@@ -195,7 +195,7 @@ def _answer_stream(query: sa.Select, by_id: dict, lang: str) -> Iterator[list]:
         questionnaire = by_id[first.questionnaire_version_id]
         order, last = describe.order(questionnaire), len(questionnaire.questions)
         head = [first.country_code, first.cycle, questionnaire.id, questionnaire.version]
-        for _id, key, value, na, comment, evidence, updated, email, *_ in sorted(
+        for _id, key, value, na, comment, evidence, updated, email, *_rest in sorted(
                 rows, key=lambda r: order.get(r[1], last)):
             yield [*head, *describe(questionnaire, key, value, na), comment or "", evidence or "", email or "",
                    iso(updated)]

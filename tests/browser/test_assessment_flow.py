@@ -158,3 +158,14 @@ def _end_sessions(live_server, email: str) -> None:
         user = db.session.scalar(db.select(User).where(User.email == email))
         user.session_token = f"ended-{next(_cycles)}"
         db.session.commit()
+
+
+def test_a_follow_up_answered_right_after_its_condition_is_saved_too(page, live_server, assessment):
+    login(page, live_server.url, RESPONDENT, DEMO_PASSWORD)
+    _section(page, live_server.url, assessment)
+    page.check("#legal\\.e-docs-3")  # shows the follow-up question...
+    page.check("#legal\\.e-signature-1")  # ...which is answered before the first save has returned
+    _wait_saved(page)
+    page.reload()
+    assert page.is_checked("#legal\\.e-docs-3") and page.is_checked("#legal\\.e-signature-1")
+    assert page.inner_text("#q-legal\\.e-signature .question-status") == ""

@@ -36,7 +36,7 @@
     if (Object.keys(conflicts).length) { setStatus("conflict"); }
     else if (sessionLost) { setStatus("session"); }
     else if (!navigator.onLine || serverTrouble) { setStatus("offline"); }
-    else if (Object.keys(queue).length || Object.keys(inFlight).length) { setStatus("saving"); }
+    else if (sending || pageOrder().some(function (key) { return queue[key]; })) { setStatus("saving"); }
     else { setStatus("saved"); }
   }
 
@@ -178,19 +178,30 @@
       });
     }).catch(function () {
       delete inFlight[key];
-      refreshStatus();
+      serverTrouble = true;  // no answer at all: the network or the server is down; retried later
     });
   }
 
+  // One save at a time, in page order: a question shown by skip logic is saved after the answer
+  // that shows it, so the server never sees them in the wrong order.
+  var sending = false;
+
+  function pageOrder() {
+    return Array.prototype.map.call(document.querySelectorAll(".question"), function (el) { return el.dataset.key; });
+  }
+
   function flush() {
-    if (!navigator.onLine || sessionLost) { refreshStatus(); return; }
+    if (!navigator.onLine || sessionLost || sending) { refreshStatus(); return; }
     serverTrouble = false;
     var queue = loadQueue();
-    var sends = Object.keys(queue).filter(function (key) {
-      return card(key) && !inFlight[key] && !conflicts[key];
-    }).map(function (key) { return send(key, queue[key]); });
+    var next = pageOrder().filter(function (key) { return queue[key] && !conflicts[key]; })[0];
+    if (!next) { refreshStatus(); return; }
+    sending = true;
     refreshStatus();
-    Promise.all(sends).then(refreshStatus);
+    send(next, queue[next]).then(function () {
+      sending = false;
+      if (serverTrouble || sessionLost) { refreshStatus(); } else { flush(); }
+    });
   }
 
   function holds(rule, el) {

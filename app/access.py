@@ -40,12 +40,9 @@ def visible_assessments(user: User) -> sa.Select:
     return query
 
 
-def get_assessment(user: User, assessment_id: int, *, for_update: bool = False) -> Assessment:
+def get_assessment(user: User, assessment_id: int) -> Assessment:
     """The assessment if the user may see it; 404 (audited) if it does not exist or is another country's."""
-    query = visible_assessments(user).where(Assessment.id == assessment_id)
-    if for_update:
-        query = query.with_for_update()
-    assessment = db.session.scalar(query)
+    assessment = db.session.scalar(visible_assessments(user).where(Assessment.id == assessment_id))
     if assessment is None:
         refuse(404, f"assessment {assessment_id} not visible")
     return assessment

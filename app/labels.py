@@ -1,4 +1,4 @@
-"""Translated labels for the fixed vocabularies: roles and statuses."""
+"""Translated labels for the fixed vocabularies: roles, statuses, actions, flags, audit events."""
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
@@ -39,19 +39,11 @@ QUESTIONNAIRE_STATUS_LABELS = {
 }
 
 
-def questionnaire_status_label(status: str) -> str:
-    return str(QUESTIONNAIRE_STATUS_LABELS.get(status, status))
-
-
 FLAG_STATE_LABELS = {
     "open": _l("Open"),
     "answered": _l("Answered"),
     "resolved": _l("Resolved"),
 }
-
-
-def flag_state_label(state: str) -> str:
-    return str(FLAG_STATE_LABELS.get(state, state))
 
 
 EVENT_LABELS = {
@@ -63,8 +55,20 @@ EVENT_LABELS = {
 }
 
 
-def event_label(action: str) -> str:
-    return str(EVENT_LABELS.get(action, action))
+def _labeller(table: dict):
+    """A function giving the translated label of a key of the table (the key itself if unknown)."""
+    def label(key: str) -> str:
+        return str(table.get(key, key))
+    return label
+
+
+role_label = _labeller(ROLE_LABELS)
+status_label = _labeller(STATUS_LABELS)
+action_label = _labeller(ACTION_LABELS)
+missing_label = _labeller(MISSING_LABELS)
+questionnaire_status_label = _labeller(QUESTIONNAIRE_STATUS_LABELS)
+flag_state_label = _labeller(FLAG_STATE_LABELS)
+event_label = _labeller(EVENT_LABELS)
 
 
 def describe_state(question, state: dict | None) -> str:
@@ -84,22 +88,6 @@ def describe_state(question, state: dict | None) -> str:
         if state.get(field):
             parts.append(str(state[field]))
     return " · ".join(parts) or "—"
-
-
-def action_label(reason: str) -> str:
-    return str(ACTION_LABELS.get(reason, reason))
-
-
-def missing_label(problem: str) -> str:
-    return str(MISSING_LABELS.get(problem, problem))
-
-
-def role_label(role: str) -> str:
-    return str(ROLE_LABELS.get(role, role))
-
-
-def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
 
 
 def register(app: Flask) -> None:

@@ -7,19 +7,9 @@ import pytest
 
 from app.extensions import db
 from app.models import ScoreRow
-from tests.test_transfer_support import (actions, cell, csv_bytes, load_questionnaire, open_workbook,
+from tests.test_transfer_support import (actions, cell, csv_bytes, open_workbook,
                                          parsed_questionnaire, save, start, stored, to_bytes)
-
-
-@pytest.fixture
-def coordinator(make_user):
-    return make_user("coordinator", "AM")
-
-
-@pytest.fixture
-def assessment_id(app, countries, coordinator):
-    load_questionnaire(app)
-    return start(app, coordinator)
+from tests.test_transfer_support import assessment_id, coordinator  # noqa: F401  (fixtures)
 
 
 def download(client, assessment_id):

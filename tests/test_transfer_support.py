@@ -4,6 +4,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -95,3 +96,16 @@ MINIMAL_XLSX_PARTS = {
                            b'content-types"></Types>',
     "xl/workbook.xml": b'<?xml version="1.0"?><workbook/>',
 }
+
+
+@pytest.fixture
+def coordinator(make_user):
+    """Armenia's coordinator."""
+    return make_user("coordinator", "AM")
+
+
+@pytest.fixture
+def assessment_id(app, countries, coordinator):
+    """A draft of the shipped digital customs questionnaire for Armenia."""
+    load_questionnaire(app)
+    return start(app, coordinator)

@@ -2,18 +2,8 @@
 import pytest
 
 from app.services.workbook import COLUMNS, FORMAT
-from tests.test_transfer_support import cell, load_questionnaire, open_workbook, parsed_questionnaire, save, start
-
-
-@pytest.fixture
-def coordinator(make_user):
-    return make_user("coordinator", "AM")
-
-
-@pytest.fixture
-def assessment_id(app, countries, coordinator):
-    load_questionnaire(app)
-    return start(app, coordinator)
+from tests.test_transfer_support import cell, open_workbook, parsed_questionnaire, save
+from tests.test_transfer_support import assessment_id, coordinator  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

@@ -14,9 +14,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _prepare_instance(app)
     _init_extensions(app)
     _register_blueprints(app)
-    from app import cli, errors, security
+    from app import cli, errors, request_guard, security
 
     errors.register(app)
+    request_guard.register(app)
     security.register(app)
     cli.register(app)
     return app

@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 import operator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+
+from .numbers import NumberError, canonical, check_bounds, parse_number
 
 Text = dict[str, str]
 
@@ -181,15 +182,13 @@ class Question:
         raise ValueError(f"'{text}' is not one of the answers to this question ({allowed})")
 
     def _normalise_number(self, raw: str | int | float) -> str:
-        number = canonical_number(raw)
-        if number is None:
-            raise ValueError(f"'{raw}' is not a number")
-        value = float(number)
-        if self.min is not None and value < self.min:
-            raise ValueError(f"{number} is below the smallest allowed value, {_fmt(self.min)}")
-        if self.max is not None and value > self.max:
-            raise ValueError(f"{number} is above the largest allowed value, {_fmt(self.max)}")
-        return number
+        number = check_bounds(parse_number(raw), self.min, self.max, raw)
+        return canonical(number)
+
+    @property
+    def percent(self) -> bool:
+        """Whether answers are percentages: the unit starts with "%" (e.g. "% of goods declarations")."""
+        return self.type == "number" and any(u.strip().startswith("%") for u in self.unit.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,23 +242,14 @@ class Questionnaire:
 
 
 def canonical_number(raw: str | int | float) -> str | None:
-    """A finite number as a decimal string without trailing zeros ("12", "12.5"), else None.
+    """A number as its stored decimal string ("12", "12.5"), or None when it is not one.
 
-    A decimal comma is accepted ("12,5"), since Russian-speaking respondents type one.
+    Read by scoring.numbers.parse_number (decimal comma accepted, ambiguous thousands refused).
     """
-    if isinstance(raw, bool):
-        return None
-    text = str(raw).strip()
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
     try:
-        number = Decimal(text)
-    except InvalidOperation:
+        return canonical(parse_number(raw))
+    except NumberError:
         return None
-    if not number.is_finite():
-        return None
-    result = format(number.normalize(), "f")
-    return "0" if result == "-0" else result
 
 
 def _normalise_text(raw: str | int | float) -> str:
@@ -275,7 +265,3 @@ def _to_float(value: str) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
-
-
-def _fmt(number: float) -> str:
-    return canonical_number(number) or str(number)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -12,7 +11,7 @@ import scoring
 from app import access, audit
 from app.extensions import db
 from app.models import Answer, Assessment, Country, QuestionnaireVersion, User
-from app.services import scores
+from app.services import answer_values, scores
 from app.services.questionnaires import parsed
 
 
@@ -31,7 +30,7 @@ class AnswerConflict(Exception):
     current: dict
 
 
-ANSWER_FIELDS = ("value", "not_applicable", "comment", "evidence_url")
+ANSWER_FIELDS = answer_values.ANSWER_FIELDS
 
 
 def answer_state(answer: Answer | None, question_key: str = "") -> dict:
@@ -154,38 +153,12 @@ def _question(assessment: Assessment, question_key: str) -> scoring.Question:
         raise AssessmentError(_("This question is not part of the questionnaire.")) from None
 
 
-def clean_changes(question: scoring.Question, changes: dict) -> dict:
-    """Validate and normalise the submitted fields; raises AssessmentError with the reason."""
-    clean = {k: changes[k] for k in ANSWER_FIELDS if k in changes}
-    if "value" in clean:
-        clean["value"] = _normalised_value(question, clean["value"])
-    if "not_applicable" in clean:
-        clean["not_applicable"] = bool(clean["not_applicable"])
-        if clean["not_applicable"] and not question.na_allowed:
-            raise AssessmentError(_("This question cannot be marked as not applicable."))
-    for field, limit in (("comment", 10000), ("evidence_url", 2000)):
-        if field in clean:
-            clean[field] = (str(clean[field]).strip() or None) if clean[field] is not None else None
-            if clean[field] and len(clean[field]) > limit:
-                raise AssessmentError(_("The text is too long."))
-    if clean.get("evidence_url"):
-        _check_url(clean["evidence_url"])
-    return clean
-
-
-def _normalised_value(question: scoring.Question, raw) -> str | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
+def clean_changes(question: scoring.Question, changes: dict, *, decimal: str | None = None) -> dict:
+    """Validate and normalise the submitted fields (app.services.answer_values); AssessmentError with the reason."""
     try:
-        return question.normalise(raw.strip() if isinstance(raw, str) else raw)
-    except ValueError as error:
+        return answer_values.parse_changes(question, changes, decimal=decimal)
+    except answer_values.ValueRefused as error:
         raise AssessmentError(str(error)) from None
-
-
-def _check_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise AssessmentError(_("The evidence link must be a web address starting with http:// or https://."))
 
 
 def _check_visible(assessment: Assessment, question: scoring.Question, clean: dict) -> None:

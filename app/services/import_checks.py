@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 import scoring
+from app import text
 from app.extensions import db
-from app.i18n import current_language
 from app.models import Answer, Assessment
 from app.services import workbook
 from app.services.assessments import AssessmentError, answer_state, clean_changes
@@ -70,12 +70,15 @@ def current_answers(assessment_id: int) -> dict[str, Answer]:
 
 
 def plan(questionnaire: scoring.Questionnaire, answers: dict[str, Answer], rows: list[SourceRow], *,
-         revisions: bool) -> Plan:
-    """Check every row and compare it with the stored answers; revisions=False skips conflict checks."""
+         revisions: bool, decimal: str | None = None) -> Plan:
+    """Check every row and compare it with the stored answers; revisions=False skips conflict checks.
+
+    decimal: the decimal separator the user chose for ambiguous numbers ("," or "."); None refuses them.
+    """
     result, seen = Plan(), {}
     for row in rows:
         try:
-            question, clean, base = _check_row(questionnaire, row, seen, revisions)
+            question, clean, base = _check_row(questionnaire, row, seen, revisions, decimal)
         except AssessmentError as error:
             result.problems.append(Problem(row.where, row.key or None, str(error)))
             continue
@@ -86,7 +89,7 @@ def plan(questionnaire: scoring.Questionnaire, answers: dict[str, Answer], rows:
     return result
 
 
-def _check_row(questionnaire, row: SourceRow, seen: dict, revisions: bool):
+def _check_row(questionnaire, row: SourceRow, seen: dict, revisions: bool, decimal: str | None):
     if row.formula_in:
         raise AssessmentError(_("formulas are not accepted (column %(column)s); type the value itself.",
                                 column=row.formula_in[0]))
@@ -101,7 +104,7 @@ def _check_row(questionnaire, row: SourceRow, seen: dict, revisions: bool):
         raise AssessmentError(_("the question is already given in %(where)s.", where=seen[row.key]))
     seen[row.key] = row.where
     base = _revision(row.revision) if revisions and row.revision is not None else None
-    return question, _clean(question, row.fields), base
+    return question, _clean(question, row.fields, decimal), base
 
 
 def _revision(raw) -> int:
@@ -114,13 +117,11 @@ def _revision(raw) -> int:
     return int(number)
 
 
-def _clean(question: scoring.Question, fields: dict) -> dict:
+def _clean(question: scoring.Question, fields: dict, decimal: str | None) -> dict:
     raw = dict(fields)
     if "not_applicable" in raw:
         raw["not_applicable"] = _flag(raw["not_applicable"])
-    if raw.get("value") is not None:
-        _check_value(question, raw["value"])
-    clean = clean_changes(question, raw)
+    clean = clean_changes(question, raw, decimal=decimal)
     if clean.get("not_applicable"):
         clean["value"] = None
     elif clean.get("value") is not None:
@@ -141,33 +142,9 @@ def _flag(raw) -> bool:
     raise AssessmentError(_("“%(value)s” in the column not_applicable is not yes or no.", value=str(raw)[:40]))
 
 
-def _check_value(question: scoring.Question, raw) -> None:
-    """The same test as the engine's normalise, with a message in the user's language."""
-    try:
-        question.normalise(raw.strip() if isinstance(raw, str) else raw)
-        return
-    except ValueError:
-        pass
-    shown = str(raw)[:60]
-    if question.options:
-        lang = current_language()
-        allowed = "; ".join(f"{o.value} = {question.option_label(o.value, lang)}" for o in question.options)
-        raise AssessmentError(_("“%(value)s” is not one of the answers to this question: %(allowed)s.",
-                                value=shown, allowed=allowed))
-    if question.type == "number" and scoring.canonical_number(raw) is not None:
-        raise AssessmentError(_("%(value)s is outside the allowed range (%(range)s).", value=shown,
-                                range=_range(question)))
-    raise AssessmentError(_("“%(value)s” is not a number.", value=shown))
-
-
-def _range(question: scoring.Question) -> str:
-    low, high = (scoring.canonical_number(b) if b is not None else None for b in (question.min, question.max))
-    return f"{low or '…'} – {high or '…'}"
-
-
 def _compare(result: Plan, row: SourceRow, clean: dict, answer: Answer | None, base, revisions: bool) -> None:
     state = answer_state(answer, row.key)
-    after = {k: v for k, v in clean.items() if v != state[k]}
+    after = {k: v for k, v in clean.items() if v != _as_entered(k, state[k])}
     if not after:
         result.unchanged += 1
         return
@@ -178,6 +155,14 @@ def _compare(result: Plan, row: SourceRow, clean: dict, answer: Answer | None, b
         return
     before = {k: state[k] for k in after}
     result.changes.append(Change(row.key, row.where, base, before, after))
+
+
+def _as_entered(field: str, stored):
+    """A stored text as entry hygiene would have cleaned it: older rows may hold control characters that
+    the downloaded workbook could not carry, and an unchanged upload must not count as a change."""
+    if not isinstance(stored, str) or field == "not_applicable":
+        return stored
+    return text.tidy(stored, multiline=field != "evidence_url").strip() or None
 
 
 def _hidden(questionnaire: scoring.Questionnaire, answers: dict[str, Answer], changes: list[Change]) -> list[Problem]:

@@ -16,6 +16,7 @@ import openpyxl
 from flask_babel import gettext as _
 
 from app.services import workbook
+from app.services.answer_values import PercentCell
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
@@ -212,11 +213,15 @@ def _sheet(sheet) -> Table:
 
 
 def _xlsx_cell(cell):
+    """A cell's value; only a formula cell is a formula (text beginning with "=" is text: the cell type
+    says so), and a number formatted as a percentage is marked, so that 85 % is read as meant."""
     value = cell.value
-    if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+    if cell.data_type == "f":
         return Formula(str(getattr(value, "text", value)))
     if value is not None and not isinstance(value, (str, int, float, bool)):
         return str(value)  # dates and the like: shown back in the error, never trusted
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        return PercentCell(value)
     return value
 
 

@@ -15,7 +15,8 @@ from app.services.questionnaires import parsed
 def save(assessment_id: int, question_key: str):
     assessment = access.get_assessment(current_user, assessment_id)
     payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("base_revision"), int):
+    revision = payload.get("base_revision") if isinstance(payload, dict) else None
+    if not isinstance(revision, int) or isinstance(revision, bool) or revision < 0:
         return jsonify(error=_("The request could not be understood. Please go back and try again.")), 400
     changes = {k: payload[k] for k in ("value", "not_applicable", "comment", "evidence_url") if k in payload}
     try:

@@ -30,7 +30,10 @@ def recompute() -> None:
 @click.option("--questionnaire", "label", metavar="ID@VERSION", help="Only this questionnaire version.")
 @click.option("--table", type=click.Choice(["scores", "answers"]), default="scores", show_default=True,
               help="For csv: scores.csv or answers.csv.")
-def export(output: str | None, fmt: str, lang: str, status: str, label: str | None, table: str) -> None:
+@click.option("--no-bom", "no_bom", is_flag=True,
+              help="For csv: no UTF-8 byte-order mark at the start (for tools that do not expect one).")
+def export(output: str | None, fmt: str, lang: str, status: str, label: str | None, table: str,
+           no_bom: bool) -> None:
     """Export scores (or answers) as CSV, or everything as an XLSX workbook; the same data as the web export."""
     filters = Filters(questionnaire=label, status=status, lang=lang)
     try:
@@ -38,20 +41,20 @@ def export(output: str | None, fmt: str, lang: str, status: str, label: str | No
         if fmt == "xlsx":
             _write_xlsx(filters, lang, output)
         else:
-            _write_csv(filters, lang, output, table)
+            _write_csv(filters, lang, output, table, bom=not no_bom)
     except exports.ExportError as error:
         raise click.ClickException(str(error)) from error
 
 
-def _write_csv(filters: Filters, lang: str, output: str | None, table: str) -> None:
+def _write_csv(filters: Filters, lang: str, output: str | None, table: str, *, bom: bool) -> None:
     rows = (exports.score_rows if table == "scores" else exports.answer_rows)(None, filters, lang)
     if output is None:
-        for chunk in formats.csv_chunks(rows):
+        for chunk in formats.csv_chunks(rows, bom=bom):
             sys.stdout.write(chunk)
         return
     counter = _Counter(rows)
     with open(output, "w", encoding="utf-8", newline="") as handle:
-        for chunk in formats.csv_chunks(counter):
+        for chunk in formats.csv_chunks(counter, bom=bom):
             handle.write(chunk)
     click.echo(f"{table}: {max(counter.count - 1, 0)} rows written to {output}", err=True)
 

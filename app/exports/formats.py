@@ -1,6 +1,10 @@
 """Writing export rows: CSV in chunks for streamed responses, XLSX in openpyxl's write-only mode.
 
-Cells a spreadsheet would run as a formula (starting with = + - @ or a tab) are neutralised.
+CSV: starts with a UTF-8 byte-order mark unless asked not to (Excel then opens Cyrillic correctly);
+cells a spreadsheet would run as a formula (starting with = + - @ or a tab) get a leading apostrophe.
+XLSX: text cells are typed as text, which no spreadsheet runs as a formula, so they keep their visible
+text; numbers are number cells; characters a workbook cannot hold are replaced (app.text.for_file), so
+an export never fails on what older rows hold.
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 
 from app.models import User
+from app.text import for_file
 from app.services import exports
 from app.services.dashboard import Filters
 
@@ -26,18 +31,32 @@ def neutralise(cell):
     return cell
 
 
-def csv_chunks(rows: Iterable[list], rows_per_chunk: int = 500) -> Iterator[str]:
-    """CSV text in chunks of a few hundred rows; floats with 2 decimals; formula-like cells neutralised."""
+BOM = "\ufeff"
+_UNENCODABLE = re.compile(r"[\ud800-\udfff]")
+
+
+def csv_chunks(rows: Iterable[list], rows_per_chunk: int = 500, *, bom: bool = True) -> Iterator[str]:
+    """CSV text in chunks of a few hundred rows; floats with 2 decimals; formula-like cells neutralised.
+
+    The first chunk starts with a byte-order mark when ``bom``; text that UTF-8 cannot encode (lone
+    surrogates in older rows) is replaced, so the download never breaks off.
+    """
     buffer = io.StringIO()
+    if bom:
+        buffer.write(BOM)
     writer = csv.writer(buffer)
     for count, row in enumerate(rows, 1):
         writer.writerow(_csv_row(row))
         if count % rows_per_chunk == 0:
-            yield buffer.getvalue()
+            yield _encodable(buffer.getvalue())
             buffer.seek(0)
             buffer.truncate()
     if buffer.tell():
-        yield buffer.getvalue()
+        yield _encodable(buffer.getvalue())
+
+
+def _encodable(chunk: str) -> str:
+    return _UNENCODABLE.sub("\ufffd", chunk)
 
 
 def _csv_row(row: list) -> list:
@@ -64,8 +83,29 @@ def write_xlsx(user: User | None, filters: Filters, lang: str, target) -> None:
         rows = rows_of(user, filters, lang)
         sheet = workbook.create_sheet(title)
         for row in rows:
-            sheet.append([neutralise(cell) for cell in row])
+            sheet.append([xlsx_cell(sheet, cell) for cell in row])
     workbook.save(target)
+
+
+def xlsx_cell(sheet, value):
+    """A value for an XLSX row: numbers as number cells, text as text cells (never a formula)."""
+    if isinstance(value, exports.NumberText):
+        return float(value)
+    if isinstance(value, str):
+        return text_cell(sheet, value)
+    return value
+
+
+def text_cell(sheet, value: str):
+    """Text that a workbook can hold, typed as text even when it begins with "="."""
+    value = for_file(value)
+    if not value.startswith("="):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def xlsx_file(user: User | None, filters: Filters, lang: str):

@@ -34,7 +34,10 @@ def index():
 
 
 def _download(name: str, rows) -> Response:
-    response = Response(stream_with_context(formats.csv_chunks(rows)), content_type="text/csv; charset=utf-8")
+    """A streamed CSV file; with a byte-order mark unless ?bom=0 (for tools that do not expect one)."""
+    bom = request.args.get("bom", "1") != "0"
+    response = Response(stream_with_context(formats.csv_chunks(rows, bom=bom)),
+                        content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -115,7 +115,7 @@ def _still_valid(question: scoring.Question, value: str | None) -> str | None:
 
 
 def save_answer(user: User, assessment: Assessment, question_key: str, changes: dict,
-                base_revision: int | None) -> Answer:
+                base_revision: int | None) -> Answer | None:
     """Apply the changed fields to one answer if nobody saved it since base_revision; rescores; commits."""
     if not access.can_edit_answers(user, assessment):
         raise AnswerLocked(_("This assessment does not accept changes in its current status."))
@@ -126,11 +126,12 @@ def save_answer(user: User, assessment: Assessment, question_key: str, changes: 
 
 
 def apply_answer(user: User | None, assessment: Assessment, question_key: str, changes: dict,
-                 base_revision: int | None) -> Answer:
+                 base_revision: int | None) -> Answer | None:
     """Validate and apply one answer change in the current transaction, without rescoring or committing.
 
     base_revision is the revision the change was based on (0 for a new answer); a different
     current revision raises AnswerConflict. None skips the check (administrative imports only).
+    A change that leaves the answer as it is stores nothing (the answer, or None when there is none).
     The caller has checked the user's right to edit.
     """
     if not assessment.editable:
@@ -142,8 +143,26 @@ def apply_answer(user: User | None, assessment: Assessment, question_key: str, c
     if base_revision is not None and base_revision != current_revision:
         raise AnswerConflict(answer_state(answer, question_key))
     clean = clean_changes(question, changes)
+    if _unchanged(answer, clean):
+        return answer  # nothing to store: no new revision, no history row
     _check_visible(assessment, question, clean)
     return _apply(user, assessment, question_key, answer, clean)
+
+
+def _unchanged(answer: Answer | None, clean: dict) -> bool:
+    """Whether applying the cleaned fields would leave the stored answer as it is.
+
+    Saving a carried-forward answer unchanged is a change: it confirms the answer.
+    """
+    if answer is None:
+        return not any(v for v in clean.values())
+    if answer.carried_forward:
+        return False
+    state = answer_state(answer)
+    merged = {**{k: state[k] for k in ANSWER_FIELDS}, **clean}
+    if merged["not_applicable"]:
+        merged["value"] = None
+    return all(merged[k] == state[k] for k in ANSWER_FIELDS)
 
 
 def _question(assessment: Assessment, question_key: str) -> scoring.Question:

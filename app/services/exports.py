@@ -31,7 +31,11 @@ SCORE_HEAD = ["country_code", "country_name", "cycle", "questionnaire_id", "ques
 SCORE_TAIL = ["answered", "applicable", "completeness", "submitted_at", "validated_at"]
 ANSWER_COLUMNS = ["country_code", "cycle", "questionnaire_id", "questionnaire_version", "dimension_key",
                   "question_key", "stage", "value", "value_label", "not_applicable", "points", "max_points",
-                  "comment", "evidence_url", "updated_by", "updated_at"]
+                  "comment", "evidence_url", "updated_by", "updated_at", "hidden"]
+
+
+class NumberText(str):
+    """A stored number answer: its exact text in CSV, a number cell in XLSX."""
 
 
 class ExportError(ValueError):
@@ -195,10 +199,25 @@ def _answer_stream(query: sa.Select, by_id: dict, lang: str) -> Iterator[list]:
         questionnaire = by_id[first.questionnaire_version_id]
         order, last = describe.order(questionnaire), len(questionnaire.questions)
         head = [first.country_code, first.cycle, questionnaire.id, questionnaire.version]
+        visible = scoring.visible_questions(questionnaire, {r.question_key: (r.value, r.not_applicable)
+                                                            for r in rows})
         for _id, key, value, na, comment, evidence, updated, email, *_rest in sorted(
                 rows, key=lambda r: order.get(r[1], last)):
-            yield [*head, *describe(questionnaire, key, value, na), comment or "", evidence or "", email or "",
-                   iso(updated)]
+            hidden = key not in visible and key in order
+            described = describe(questionnaire, key, value, na)
+            if hidden:
+                described = [*described[:6], hidden_points(questionnaire, key), described[7]]
+            yield [*head, *described, comment or "", evidence or "", email or "", iso(updated),
+                   "true" if hidden else "false"]
+
+
+def hidden_points(questionnaire: scoring.Questionnaire, key: str) -> float | None:
+    """The points exported for an answer whose question show_if hides (DESIGN.md §5, answers.csv).
+
+    Under the rule ``hidden: exclude`` (the default, and the only rule of scoring version 1) a hidden
+    answer is not counted, so its points are empty. A ``hidden: zero`` rule gives 0.00 here.
+    """
+    return None
 
 
 class _AnswerDescriber:
@@ -234,6 +253,7 @@ class _AnswerDescriber:
             label = question.option_label(value, self.lang) or ""
         elif value is not None and question.type == "number":
             label = f"{value} {localised(question.unit, self.lang)}".strip()
+            value = NumberText(value)
         points = question.points(value) if value is not None and not na and question.scored else None
         maximum = question.max_points if question.scored else None
         return [question.dimension, key, question.stage or "", value or "", label, "true" if na else "false",

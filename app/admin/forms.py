@@ -6,11 +6,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.labels import ROLE_LABELS
+from app.text import form_filter
 
 
 class UserForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), filters=[form_filter("email", multiline=False)],
+                       validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Full name"), filters=[form_filter("name", multiline=False)],
+                       validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[SelectChoice(role, label) for role, label in ROLE_LABELS.items()],
                        validators=[DataRequired()])
     country = SelectField(_l("Country (national roles only)"), validators=[Optional()])

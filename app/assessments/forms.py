@@ -4,11 +4,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from app.text import LIMITS, form_filter
+
 
 class StartForm(FlaskForm):
     country = SelectField(_l("Country"), validators=[DataRequired()])
     questionnaire = SelectField(_l("Questionnaire"), coerce=int, validators=[DataRequired()])
-    cycle = StringField(_l("Cycle"), validators=[DataRequired(), Length(max=20),
+    cycle = StringField(_l("Cycle"), filters=[form_filter("cycle", multiline=False)],
+                        validators=[DataRequired(), Length(max=20),
                                                  Regexp(r"^[0-9A-Za-z._-]+$", message=_l("Use letters, digits, dots or dashes, e.g. 2026."))])
     carry_forward = BooleanField(_l("Pre-fill from the country's last validated assessment"))
     submit = SubmitField(_l("Start assessment"))
@@ -19,7 +22,8 @@ class SubmitForm(FlaskForm):
 
 
 class FlagResponseForm(FlaskForm):
-    response = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=5000)])
+    response = TextAreaField(_l("Your reply"), filters=[form_filter("reply")],
+                             validators=[DataRequired(), Length(max=LIMITS["reply"])])
     submit = SubmitField(_l("Send reply"))
 
 

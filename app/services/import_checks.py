@@ -78,7 +78,7 @@ def plan(questionnaire: scoring.Questionnaire, answers: dict[str, Answer], rows:
     result, seen = Plan(), {}
     for row in rows:
         try:
-            question, clean, base = _check_row(questionnaire, row, seen, revisions, decimal)
+            question, clean, base = _check_row(questionnaire, row, seen, revisions, decimal, answers)
         except AssessmentError as error:
             result.problems.append(Problem(row.where, row.key or None, str(error)))
             continue
@@ -89,7 +89,7 @@ def plan(questionnaire: scoring.Questionnaire, answers: dict[str, Answer], rows:
     return result
 
 
-def _check_row(questionnaire, row: SourceRow, seen: dict, revisions: bool, decimal: str | None):
+def _check_row(questionnaire, row: SourceRow, seen: dict, revisions: bool, decimal: str | None, answers: dict):
     if row.formula_in:
         raise AssessmentError(_("formulas are not accepted (column %(column)s); type the value itself.",
                                 column=row.formula_in[0]))
@@ -104,7 +104,17 @@ def _check_row(questionnaire, row: SourceRow, seen: dict, revisions: bool, decim
         raise AssessmentError(_("the question is already given in %(where)s.", where=seen[row.key]))
     seen[row.key] = row.where
     base = _revision(row.revision) if revisions and row.revision is not None else None
-    return question, _clean(question, row.fields, decimal), base
+    fields = _changed_fields(row.fields, answers.get(row.key))
+    return question, _clean(question, fields, decimal), base
+
+
+def _changed_fields(fields: dict, answer: Answer | None) -> dict:
+    """The file's fields without those that repeat the stored text exactly: an unchanged cell is not checked
+    again, so a downloaded workbook uploaded unchanged is accepted whatever older rows hold."""
+    if answer is None:
+        return fields
+    return {k: v for k, v in fields.items()
+            if not (k != "not_applicable" and isinstance(v, str) and v == getattr(answer, k))}
 
 
 def _revision(raw) -> int:

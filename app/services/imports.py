@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app import access, audit
+from app import access, audit, text
 from app.extensions import db
 from app.models import Assessment, Country, User
 from app.services import import_pending, scores
@@ -90,7 +90,7 @@ def _conflict(change: Change, server: dict) -> Conflict:
 def _finish(user: User | None, assessment: Assessment, source: str, changes: list[Change], **extra) -> None:
     scores.rescore(assessment)
     audit.record("import.apply", user=user, assessment_id=assessment.id,
-                 after={"file": source[:200], "changes": len(changes), "questions": [c.key for c in changes],
+                 after={"file": text.tidy(source, multiline=False)[:200], "changes": len(changes), "questions": [c.key for c in changes],
                         **extra})
 
 
@@ -123,8 +123,11 @@ class Imported:
 
 
 def import_file(filename: str, data: bytes, *, country_code: str, cycle: str, label: str,
-                submit: bool = False) -> Imported:
-    """Administrative import: create the draft if needed, overwrite answers, optionally submit; all or nothing."""
+                submit: bool = False, decimal: str | None = None) -> Imported:
+    """Administrative import: create the draft if needed, overwrite answers, optionally submit; all or nothing.
+
+    decimal: the decimal mark ("," or ".") that decides numbers such as 1,500; None refuses them.
+    """
     version, country_code, cycle = _target(country_code, cycle, label)
     rows, meta = read_rows(filename, data)
     check_meta(meta, label=version.label, country=country_code)
@@ -133,7 +136,7 @@ def import_file(filename: str, data: bytes, *, country_code: str, cycle: str, la
         Assessment.cycle == cycle))
     _check_existing(assessment, version)
     answers = current_answers(assessment.id) if assessment else {}
-    result = plan(parsed(version), answers, rows, revisions=False)
+    result = plan(parsed(version), answers, rows, revisions=False, decimal=decimal)
     if result.problems:
         raise ImportInvalid(result.problems)
     try:
@@ -152,6 +155,8 @@ def import_file(filename: str, data: bytes, *, country_code: str, cycle: str, la
 
 
 def _target(country_code: str, cycle: str, label: str):
+    if any(text.forbidden(v or "") for v in (country_code, cycle, label)):
+        raise ImportRefused(text.message(text.TextRefused("forbidden")))
     version = find_by_label(label)
     if version is None:
         raise ImportRefused(_("No questionnaire version %(label)s is loaded.", label=label))

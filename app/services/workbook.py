@@ -20,6 +20,7 @@ from app.i18n import localised
 from app.labels import status_label
 from app.models import Answer, Assessment
 from app.services.questionnaires import parsed
+from app.text import for_file
 
 FORMAT = "customs-maturity-workbook/1"
 META_SHEET, LISTS_SHEET = "_meta", "_lists"
@@ -219,13 +220,19 @@ def _shown_value(question: scoring.Question, answer: Answer | None, lang: str):
     if question.options:
         return question.option_label(answer.value, lang) or answer.value
     if question.type == "number":
+        # a stored number has at most 15 digits (scoring.numbers), which a float cell holds exactly;
+        # anything else an older row holds is shown as the text it is
+        if scoring.canonical_number(answer.value) != answer.value:
+            return answer.value
         number = float(answer.value)
         return int(number) if number.is_integer() and abs(number) < 1e15 else number
     return answer.value
 
 
 def _text(cell, value) -> None:
-    """Write a value; text that looks like a formula stays text."""
+    """Write a value; text that looks like a formula stays text (the cell type says so), and characters a
+    workbook cannot hold, which older rows may contain, are replaced (app.text.for_file)."""
+    value = for_file(value)
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"

@@ -110,8 +110,12 @@ def history(assessment_id: int, question_key: str):
         question = questionnaire.question(question_key)
     except KeyError:
         abort(404)
+    answers = context.answers_of(assessment)
+    answer = answers.get(question_key)
+    hidden = (answer is not None and (answer.value is not None or answer.not_applicable)
+              and question_key not in context.visible_keys(questionnaire, answers))
     return render_template("assessments/history.html", assessment=assessment, question=question,
-                           events=workflow.history(assessment, question_key))
+                           events=workflow.history(assessment, question_key), hidden=hidden)
 
 
 @bp.route("/<int:assessment_id>/flags/<int:flag_id>/reply", methods=["POST"])

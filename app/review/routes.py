@@ -29,7 +29,9 @@ def index():
 def assessment(assessment_id: int):
     item = access.get_assessment(current_user, assessment_id)
     data = context.overview(item)
-    return render_template("review/assessment.html", **data, answers=context.answers_of(item),
+    answers = context.answers_of(item)
+    return render_template("review/assessment.html", **data, answers=answers,
+                           visible=context.visible_keys(data["questionnaire"], answers),
                            flags_by_question=context.flags_by_question(item),
                            changed_keys={e.question_key for e in data["changes"]},
                            flag_form=FlagForm(), decision_form=DecisionForm())

@@ -90,8 +90,7 @@ def _carry_forward(user: User, assessment: Assessment, version: QuestionnaireVer
     source = last_validated(assessment.country_code, version.questionnaire_id)
     if source is None:
         raise AssessmentError(_("There is no validated assessment of this country to carry forward."))
-    old_answers = {a.question_key: a for a in db.session.scalars(
-        sa.select(Answer).where(Answer.assessment_id == source.id))}
+    old_answers = _live_answers(source)
     new_q = parsed(version)
     if source.questionnaire_version_id != version.id:
         old_answers = scoring.crosswalk(parsed(source.questionnaire_version), new_q, old_answers)
@@ -102,6 +101,15 @@ def _carry_forward(user: User, assessment: Assessment, version: QuestionnaireVer
                               comment=old.comment, evidence_url=old.evidence_url, carried_forward=True,
                               updated_by_id=user.id))
     assessment.carried_from_id = source.id
+
+
+def _live_answers(source: Assessment) -> dict[str, Answer]:
+    """The answers of an assessment that count: an answer whose question show_if hides is left behind."""
+    answers = {a.question_key: a for a in db.session.scalars(
+        sa.select(Answer).where(Answer.assessment_id == source.id))}
+    visible = scoring.visible_questions(parsed(source.questionnaire_version),
+                                        {k: (a.value, a.not_applicable) for k, a in answers.items()})
+    return {k: a for k, a in answers.items() if k in visible}
 
 
 def _still_valid(question: scoring.Question, value: str | None) -> str | None:

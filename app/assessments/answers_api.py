@@ -26,7 +26,7 @@ def save(assessment_id: int, question_key: str):
     except AnswerLocked as error:
         return jsonify(error=str(error)), 403
     except AssessmentError as error:
-        return jsonify(error=str(error)), 422
+        return jsonify(error=str(error), field=getattr(error, "field", None)), 422
     return jsonify(answer=answer_state(answer, question_key), **_page_state(assessment))
 
 

@@ -117,3 +117,21 @@ def level_name(questionnaire: scoring.Questionnaire, level: int | None) -> str:
     if level > len(questionnaire.stages):
         return str(level)
     return f"{level} · {localised(questionnaire.stages[level - 1].label)}"
+
+
+def number_shown(value: str) -> str:
+    """A stored number (canonical, with a point) as people of the page's language write it (ru: 9,5)."""
+    from app.i18n import current_language
+
+    return value.replace(".", ",") if current_language() == "ru" else value
+
+
+def number_hint(question: scoring.Question) -> str:
+    """What a number field accepts: the range, and that a decimal comma or point both work."""
+    from flask_babel import gettext as _
+
+    from app.i18n import current_language
+    from app.services.workbook import number_range
+
+    return " ".join([number_range(question, current_language()),
+                     _("Decimals after a comma or a point (9,5 or 9.5); no thousands separators.")])

@@ -29,7 +29,9 @@ DECIMAL_SEPARATORS = (",", ".")
 
 
 class ValueRefused(ValueError):
-    """A field that cannot be stored; the message says why, for the user."""
+    """A field that cannot be stored; the message says why, for the user; ``field`` names the field."""
+
+    field: str | None = None
 
 
 class PercentCell(float):
@@ -37,21 +39,39 @@ class PercentCell(float):
 
 
 def parse_changes(question: scoring.Question, changes: dict, *, decimal: str | None = None) -> dict:
-    """The stored form of the submitted answer fields; ValueRefused with the reason for the first bad one."""
-    clean = {k: changes[k] for k in ANSWER_FIELDS if k in changes}
-    if "value" in clean:
-        clean["value"] = parse_value(question, clean["value"], decimal=decimal)
-    if "not_applicable" in clean:
-        clean["not_applicable"] = _boolean(clean["not_applicable"])
-        if clean["not_applicable"] and not question.na_allowed:
-            raise ValueRefused(_("This question cannot be marked as not applicable."))
-    if "comment" in clean:
-        clean["comment"] = _text(clean["comment"], "comment", multiline=True)
-    if "evidence_url" in clean:
-        clean["evidence_url"] = _text(clean["evidence_url"], "evidence_url", multiline=False)
-        if clean["evidence_url"]:
-            _check_url(clean["evidence_url"])
+    """The stored form of the submitted answer fields; ValueRefused (naming the field) for the first bad one."""
+    parsers = {
+        "value": lambda raw: parse_value(question, raw, decimal=decimal),
+        "not_applicable": lambda raw: _not_applicable(question, raw),
+        "comment": lambda raw: _text(raw, "comment", multiline=True),
+        "evidence_url": _evidence_url,
+    }
+    clean = {}
+    for field in ANSWER_FIELDS:
+        if field in changes:
+            try:
+                clean[field] = parsers[field](changes[field])
+            except ValueRefused as error:
+                error.field = field
+                raise
     return clean
+
+
+def _not_applicable(question: scoring.Question, raw) -> bool:
+    if not isinstance(raw, bool):
+        raise ValueRefused(_("“Not applicable” must be true or false."))
+    if raw and not question.na_allowed:
+        raise ValueRefused(_("This question cannot be marked as not applicable."))
+    return raw
+
+
+def _evidence_url(raw) -> str | None:
+    url = _text(raw, "evidence_url", multiline=False)
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueRefused(_("The evidence link must be a web address starting with http:// or https://."))
+    return url
 
 
 def parse_value(question: scoring.Question, raw, *, decimal: str | None = None) -> str | None:
@@ -140,12 +160,6 @@ def _option(question: scoring.Question, raw) -> str:
                          value=str(raw)[:60], allowed=allowed))
 
 
-def _boolean(raw) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    raise ValueRefused(_("“Not applicable” must be true or false."))
-
-
 def _text(raw, kind: str, *, multiline: bool) -> str | None:
     if raw is None:
         return None
@@ -155,9 +169,3 @@ def _text(raw, kind: str, *, multiline: bool) -> str | None:
         return text.clean(raw, text.LIMITS[kind], multiline=multiline) or None
     except text.TextRefused as error:
         raise ValueRefused(text.message(error)) from None
-
-
-def _check_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueRefused(_("The evidence link must be a web address starting with http:// or https://."))

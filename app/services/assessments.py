@@ -185,7 +185,9 @@ def clean_changes(question: scoring.Question, changes: dict, *, decimal: str | N
     try:
         return answer_values.parse_changes(question, changes, decimal=decimal)
     except answer_values.ValueRefused as error:
-        raise AssessmentError(str(error)) from None
+        refused = AssessmentError(str(error))
+        refused.field = error.field
+        raise refused from None
 
 
 def _check_visible(assessment: Assessment, question: scoring.Question, clean: dict) -> None:

@@ -286,7 +286,7 @@ def how_to_answer(questionnaire: scoring.Questionnaire, question: scoring.Questi
     if question.options:
         parts = [_("Choose one answer from the drop-down list.")]
     elif question.type == "number":
-        parts = [_number_range(question, lang)]
+        parts = [number_range(question, lang)]
     else:
         parts = [_("Free text.")]
     if not question.required:
@@ -300,7 +300,7 @@ def how_to_answer(questionnaire: scoring.Questionnaire, question: scoring.Questi
     return "\n".join(parts)
 
 
-def _number_range(question: scoring.Question, lang: str) -> str:
+def number_range(question: scoring.Question, lang: str) -> str:
     low, high = (scoring.canonical_number(b) if b is not None else None for b in (question.min, question.max))
     if low is not None and high is not None:
         text = _("A number from %(min)s to %(max)s", min=low, max=high)

@@ -33,12 +33,17 @@ class Preview:
     token: str | None  # set when the plan is ready to apply
 
 
-def preview_upload(user: User, assessment: Assessment, filename: str, data: bytes) -> Preview:
-    """Check an uploaded file against the assessment; keep its changes under a token when all is well."""
+def preview_upload(user: User, assessment: Assessment, filename: str, data: bytes, *,
+                   decimal: str | None = None) -> Preview:
+    """Check an uploaded file against the assessment; keep its changes under a token when all is well.
+
+    decimal: the decimal mark ("," or ".") the user chose for numbers such as 1,500; None refuses them.
+    """
     _check_editor(user, assessment)
     rows, meta = read_rows(filename, data)
     check_meta(meta, assessment=assessment)
-    result = plan(parsed(assessment.questionnaire_version), current_answers(assessment.id), rows, revisions=True)
+    result = plan(parsed(assessment.questionnaire_version), current_answers(assessment.id), rows, revisions=True,
+                  decimal=decimal)
     token = import_pending.save(user, assessment, filename, result.changes) if result.ready else None
     return Preview(result, filename, token)
 

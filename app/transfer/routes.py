@@ -35,13 +35,13 @@ def upload(assessment_id: int):
         if not may_edit:
             access.refuse(403, "workbook upload not allowed")
         if form.validate_on_submit():
-            return _preview(assessment, form.file.data)
+            return _preview(assessment, form.file.data, form.decimal.data or None)
     return _page("transfer/upload.html", assessment, form=form, may_edit=may_edit), 422 if form.errors else 200
 
 
-def _preview(assessment, file):
+def _preview(assessment, file, decimal: str | None):
     try:
-        preview = imports.preview_upload(current_user, assessment, file.filename or "", file.read())
+        preview = imports.preview_upload(current_user, assessment, file.filename or "", file.read(), decimal=decimal)
     except (imports.ImportRefused, AssessmentError) as error:
         return _page("transfer/upload.html", assessment, form=UploadForm(formdata=None), may_edit=True,
                      refused=str(error), filename=file.filename), 422

@@ -95,7 +95,7 @@ def _from_text(raw: str, decimal: str | None) -> Decimal | None:
         return None
     sign = ""
     if text[0] in _SIGN:
-        sign, text = ("" if text[0] == "+" else "-"), text[1:].lstrip()
+        sign, text = ("" if text[0] == "+" else "-"), text[1:]
     if _SPACES.search(text):
         if not _SPACE_GROUPED.fullmatch(text):
             return None

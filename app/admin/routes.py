@@ -43,7 +43,7 @@ def create_user():
         except accounts.AccountError as error:
             flash(str(error), "danger")
     else:
-        flash(_("Check the form: %(errors)s", errors="; ".join(e for errs in form.errors.values() for e in errs)),
+        flash(_("Check the form: %(errors)s", errors="; ".join(str(e) for errs in form.errors.values() for e in errs)),
               "danger")
     return redirect(url_for(".index"))
 

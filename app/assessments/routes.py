@@ -47,7 +47,7 @@ def _start_form() -> StartForm | None:
 def start():
     form = _start_form()
     if not form.validate_on_submit():
-        flash(_("Check the form: %(errors)s", errors="; ".join(e for errs in form.errors.values() for e in errs)),
+        flash(_("Check the form: %(errors)s", errors="; ".join(str(e) for errs in form.errors.values() for e in errs)),
               "danger")
         return redirect(url_for(".index"))
     version = db.session.get(QuestionnaireVersion, form.questionnaire.data)

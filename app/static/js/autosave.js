@@ -76,7 +76,7 @@
     if (input.hasAttribute("data-percent") && text.charAt(text.length - 1) === "%") { text = text.slice(0, -1).trim(); }
     if (text.length > 64) { return { error: "not" }; }
     var sign = "";
-    if ("+-\u2212".indexOf(text.charAt(0)) !== -1) { sign = text.charAt(0) === "+" ? "" : "-"; text = text.slice(1).trim(); }
+    if ("+-\u2212".indexOf(text.charAt(0)) !== -1) { sign = text.charAt(0) === "+" ? "" : "-"; text = text.slice(1); }
     if (SPACE.test(text)) {
       if (!SPACE_GROUPED.test(text)) { return { error: "not" }; }
       text = text.replace(SPACES, "");

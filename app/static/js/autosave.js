@@ -168,8 +168,8 @@
     var input = el.querySelector("[data-field='" + refused[key].field + "']");
     if (slot) { slot.textContent = message; }
     if (input) { input.setAttribute("aria-invalid", "true"); input.classList.add("is-invalid"); }
-    var status = el.querySelector(".question-status");
-    status.textContent = section.dataset.labelError + " " + message;
+    var status = el.querySelector(".question-status");  // short: the reason itself is next to the field
+    status.textContent = slot ? section.dataset.labelUnsaved : section.dataset.labelError + " " + message;
     status.classList.add("text-danger");
   }
 

@@ -21,11 +21,10 @@ from flask_babel import gettext as _
 
 import scoring
 from app import text
-from app.i18n import current_language
+from app.i18n import current_language, localised
 from scoring.numbers import NumberError, canonical, check_bounds, format_bound, parse_number, scale_percent
 
 ANSWER_FIELDS = ("value", "not_applicable", "comment", "evidence_url")
-DECIMAL_SEPARATORS = (",", ".")
 
 
 class ValueRefused(ValueError):
@@ -134,8 +133,6 @@ def allowed_range(question: scoring.Question) -> str:
 
 
 def _unit(question: scoring.Question) -> str:
-    from app.i18n import localised
-
     return localised(question.unit)
 
 

@@ -63,7 +63,7 @@ def _check_body():
         return None
     if any(_bad_text(k) or _bad_text(v) for k, v in request.form.items(multi=True)):
         return _refuse()
-    if any(_bad_text(f.filename or "") for f in request.files.values()):
+    if any(_bad_text(f.filename or "") for _name, f in request.files.items(multi=True)):
         return _refuse()
     return None
 

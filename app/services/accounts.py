@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app import audit
+from app import audit, text
 from app.extensions import db
 from app.models import NATIONAL_ROLES, ROLES, Country, User
 from app.services.passwords import hash_password, password_problems, verify_password
@@ -24,8 +24,12 @@ def new_session_token() -> str:
 
 def create_user(*, email: str, name: str, role: str, password: str, country_code: str | None = None,
                 is_demo: bool = False) -> User:
-    """Create a user after checking role, country and password policy; commits."""
-    email = email.strip().lower()
+    """Create a user after checking role, country and password policy; commits.
+
+    E-mail and name are cleaned as every text at entry (app.text): one line, no control characters;
+    NUL or invalid Unicode is refused (the command line reaches here without a form).
+    """
+    email, name = _one_line(email, "email").lower(), _one_line(name, "name")
     country_code = country_code.strip().upper() if country_code else None
     _check_new_user(email, role, country_code)
     problems = password_problems(password, email=email, name=name)
@@ -37,6 +41,13 @@ def create_user(*, email: str, name: str, role: str, password: str, country_code
     audit.record("user.create", after={"email": email, "role": role, "country": country_code})
     db.session.commit()
     return user
+
+
+def _one_line(value: str, kind: str) -> str:
+    try:
+        return text.clean(value, text.LIMITS[kind], multiline=False)
+    except text.TextRefused as error:
+        raise AccountError(text.message(error)) from None
 
 
 def _check_new_user(email: str, role: str, country_code: str | None) -> None:

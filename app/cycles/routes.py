@@ -32,7 +32,7 @@ def _open_form() -> OpenCycleForm:
     lang = current_language()
     members = [c for c in known if c.code in countries.EEU_MEMBERS]
     others = [c for c in known if c.code not in countries.EEU_MEMBERS]
-    form.countries.choices = [(c.code, c.name(lang)) for c in members + sorted(others, key=lambda c: c.name(lang))]
+    form.countries.choices = [SelectChoice(c.code, c.name(lang)) for c in members + sorted(others, key=lambda c: c.name(lang))]
     if form.countries.data is None:
         form.countries.data = list(countries.EEU_MEMBERS)
     return form

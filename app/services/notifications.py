@@ -174,7 +174,7 @@ def _claim(cycle_id: int, country_code: str, kind: str, at: datetime) -> bool:
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Reminder)
     statement = insert.values(cycle_id=cycle_id, country_code=country_code, kind=kind, sent_at=at)
     statement = statement.on_conflict_do_nothing(index_elements=["cycle_id", "country_code", "kind"])
-    return db.session.execute(statement).rowcount == 1
+    return db.session.execute(statement.returning(Reminder.id)).scalar() is not None
 
 
 # ---- the in-app list and preferences --------------------------------------------------------

@@ -88,12 +88,12 @@ def test_the_returned_notification_reads_well_in_english_and_russian(app, people
     assert english.subject == "Assessment returned for revision: Armenia, cycle 2026"
     assert ("The analyst returned the assessment of Armenia for cycle 2026 with 1 flagged question."
             in english.paragraphs)
-    assert "• Median release time: Which statistics give 3.5 hours?" in english.paragraphs
+    assert "• “Median release time” — Which statistics give 3.5 hours?" in english.paragraphs
     assert english.path == f"/assessments/{am}"
     russian = _text(app, note, "ru", people["am_coord"])
     assert russian.subject == "Оценка возвращена на доработку: Армения, цикл 2026"
     assert "Аналитик вернул оценку страны Армения за цикл 2026: отмечен 1 вопрос." in russian.paragraphs
-    assert "• Медианное время выпуска: Which statistics give 3.5 hours?" in russian.paragraphs
+    assert "• «Медианное время выпуска» — Which statistics give 3.5 hours?" in russian.paragraphs
 
 
 def test_an_answered_flag_tells_the_analysts_and_a_validation_tells_the_country(app, people, cycle_id):
@@ -234,7 +234,7 @@ def test_e_mail_reaches_a_real_smtp_server_in_each_recipients_language(app, peop
     assert message["From"] == "customs-maturity@eec.example"
     body = message.get_content()
     assert body.startswith("Здравствуйте, Anna Coordinator!")
-    assert "• Медианное время выпуска: Which statistics give 3.5 hours?" in body
+    assert "• «Медианное время выпуска» — Which statistics give 3.5 hours?" in body
     assert f"http://127.0.0.1:5000/assessments/{am}" in body and "/notifications/preferences" in body
     english = sink.to(people["analyst"].email)[0]
     assert english["Subject"].strip() == "[Digital Customs Maturity] Assessment submitted: Armenia, cycle 2026"

@@ -63,7 +63,8 @@ def _returned(notification, params, values, lang):
         "The analyst returned the assessment of %(country)s for cycle %(cycle)s with %(num)d flagged questions.",
         len(flags), **values),
         _("Answer each flag, correct the answers where needed and submit the assessment again.")]
-    paragraphs += [f"• {_question_text(notification, f.get('key'), lang)}: {f.get('comment', '')}" for f in flags]
+    paragraphs += [_("• “%(question)s” — %(comment)s", question=_question_text(notification, f.get("key"), lang),
+                     comment=f.get("comment", "")) for f in flags]
     return _("Assessment returned for revision: %(country)s, cycle %(cycle)s", **values), paragraphs
 
 

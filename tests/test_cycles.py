@@ -102,15 +102,17 @@ def test_the_same_label_cannot_be_opened_twice_for_a_questionnaire(app, make_use
         open_cycle(app, analyst, mini_version)
 
 
-def test_a_submission_after_the_deadline_is_accepted_and_marked_late(app, make_user, mini_version):
-    coordinator = make_user("coordinator", "AM")
-    cycle_id = open_cycle(app, make_user("analyst"), mini_version, submission=PAST, create_drafts=True)
+def test_a_submission_after_the_deadline_is_accepted_and_marked_late(app, client, auth, make_user, mini_version):
+    coordinator, analyst = make_user("coordinator", "AM"), make_user("analyst")
+    cycle_id = open_cycle(app, analyst, mini_version, submission=PAST, create_drafts=True)
     am = assessment_of(app, cycle_id, "AM").id
     fill(app, coordinator, am)
     submit(app, coordinator, am)
     stored = assessment_of(app, cycle_id, "AM")
     assert stored.status == "submitted" and stored.submitted_late
     assert _audit(app, "assessment.late")[-1].assessment_id == am
+    auth.login(analyst)
+    assert 'data-testid="late">Submitted late<' in client.get(f"/review/{am}").get_data(as_text=True)
 
 
 def test_a_submission_on_time_is_not_marked_and_a_resubmission_keeps_the_first_mark(app, make_user, mini_version):
@@ -298,3 +300,35 @@ def test_the_cycle_list_shows_open_and_closed_cycles(app, client, auth, make_use
     text = client.get("/cycles/").get_data(as_text=True)
     assert 'data-cycle="2026" data-status="open"' in text and 'data-cycle="2025" data-status="closed"' in text
     assert text.index('data-cycle="2026"') < text.index('data-cycle="2025"')
+
+
+def test_fuzzed_input_to_the_open_form_never_fails_and_stores_only_what_was_meant(app, client, auth, make_user,
+                                                                                  mini_version):
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    auth.login(make_user("analyst"))
+    text = st.text(st.characters(min_codepoint=1, max_codepoint=0x2FFF), max_size=30)
+    day = st.dates(date(1990, 1, 1), date(2100, 1, 1)).map(date.isoformat)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(label=st.one_of(text, st.from_regex(r"[0-9A-Za-z._-]{1,20}", fullmatch=True)),
+           submission=st.one_of(day, text), review=st.one_of(day, text, st.just("")),
+           countries=st.lists(st.one_of(st.sampled_from(["AM", "BY", "DE", "am", "ZZ", ""]), text), max_size=4),
+           questionnaire=st.one_of(st.just(str(mini_version)), text))
+    def check(label, submission, review, countries, questionnaire):
+        form = {"label": label, "submission_deadline": submission, "review_deadline": review,
+                "countries": countries, "questionnaire": questionnaire}
+        response = client.post("/cycles/new", data=form)
+        assert response.status_code in (200, 302)
+        with app.app_context():
+            stored = db.session.scalar(sa.select(Cycle).where(Cycle.label == label.strip()))
+            if response.status_code == 302:
+                assert stored is not None and stored.submission_deadline.isoformat() == submission.strip()
+                assert stored.country_codes == sorted(set(countries))
+                assert stored.review_deadline is None or stored.review_deadline.isoformat() == review.strip()
+                db.session.delete(stored)
+                db.session.commit()
+            else:
+                assert stored is None
+
+    check()

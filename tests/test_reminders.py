@@ -5,11 +5,10 @@ from datetime import date, datetime, timezone
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.extensions import db
 from app.models import Assessment, Notification, Reminder, User
-from tests.conftest import BACKENDS, PASSWORD, make_config
-from tests.cycle_helpers import assessment_of, fill, open_cycle, submit
+from tests.conftest import PASSWORD
+from tests.cycle_helpers import assessment_of, fill, open_cycle, shared_app, submit  # noqa: F401  (fixture)
 from tests.smtp_sink import configure_mail, smtp_sink  # noqa: F401  (fixture)
 
 DEADLINE = date(2026, 12, 7)
@@ -139,21 +138,6 @@ def test_the_command_line_prints_what_it_sent(app, runner, people, cycle_id, mon
 
 
 # ---- two runs at the same moment, on a real file database / PostgreSQL ---------------------------
-
-@pytest.fixture(params=BACKENDS)
-def shared_app(request, tmp_path):
-    """An app on a database that separate connections share (a SQLite file, or a PostgreSQL database)."""
-    url = f"sqlite:///{tmp_path}/reminders.db" if request.param == "sqlite" else request.getfixturevalue("pg_database")
-    application = create_app(make_config(url, tmp_path))
-    with application.app_context():
-        db.drop_all()
-        db.create_all()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
-
 
 def test_two_concurrent_runs_send_each_reminder_once(shared_app, monkeypatch):
     from app.services import accounts, countries, notifications, questionnaires

@@ -62,6 +62,20 @@ def open_cycle(user: User, *, label: str, version: QuestionnaireVersion, country
     label = (label or "").strip()
     codes = sorted({(c or "").strip().upper() for c in country_codes if c})
     _check_open(user, label, version, codes, submission_deadline, review_deadline)
+    try:
+        return _open(user, label, version, codes, submission_deadline, review_deadline, create_drafts,
+                     carry_forward)
+    except sa.exc.IntegrityError:
+        # Someone opened the same cycle, or started one of its assessments, at the same moment.
+        db.session.rollback()
+        if find(version.questionnaire_id, label) is not None:
+            raise CycleError(_("A cycle %(label)s of this questionnaire exists already.", label=label)) from None
+        raise CycleError(_("An assessment of this cycle was started at the same moment; open the cycle again."))\
+            from None
+
+
+def _open(user: User, label: str, version: QuestionnaireVersion, codes: list[str], submission_deadline: date,
+          review_deadline: date | None, create_drafts: bool, carry_forward: bool) -> Opened:
     cycle = Cycle(label=label, questionnaire_id=version.questionnaire_id, questionnaire_version_id=version.id,
                   submission_deadline=submission_deadline, review_deadline=review_deadline,
                   opened_by_id=user.id, countries=list(db.session.scalars(
@@ -139,11 +153,17 @@ def close_cycle(user: User, cycle: Cycle, confirmed: bool = False) -> list[Asses
     pending = under_review(cycle)
     if pending and not confirmed:
         return pending
-    cycle.status, cycle.closed_at, cycle.closed_by_id = "closed", now(), user.id
+    # compare-and-set: of two closings at the same moment, one closes and the other is told
+    closed = db.session.scalar(sa.update(Cycle).where(Cycle.id == cycle.id, Cycle.status == "open").values(
+        status="closed", closed_at=now(), closed_by_id=user.id).returning(Cycle.id))
+    if closed is None:
+        db.session.rollback()
+        raise CycleError(_("This cycle is closed already."))
     audit.record("cycle.close", user=user, target=f"{cycle.questionnaire_id} {cycle.label}",
                  after={"cycle_id": cycle.id, "under_review": sorted(a.country_code for a in pending),
                         "confirmed": bool(pending)})
     db.session.commit()
+    db.session.refresh(cycle)
     return pending
 
 

@@ -87,6 +87,8 @@ class ProductionConfig(Config):
             raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters in production")
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL must be set in production")
+        if cls.MAIL_SERVER and not os.environ.get("APP_BASE_URL"):
+            raise RuntimeError("APP_BASE_URL must be set when MAIL_SERVER is: notification e-mails link to it")
 
 
 CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestConfig}

@@ -11,6 +11,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         config_class.check()
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config_class)
+    _check_time_zone(app)
     _prepare_instance(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -20,6 +21,16 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     security.register(app)
     cli.register(app)
     return app
+
+
+def _check_time_zone(app: Flask) -> None:
+    """Refuse to start with a CYCLE_TIME_ZONE that zoneinfo does not know (deadlines depend on it)."""
+    from app.services.deadlines import zone
+
+    try:
+        zone(app.config["CYCLE_TIME_ZONE"])
+    except ValueError as error:
+        raise RuntimeError(str(error)) from None
 
 
 def _prepare_instance(app: Flask) -> None:

@@ -1,5 +1,5 @@
 """Views of the notifications blueprint: thin wrappers around app.services.notifications."""
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -64,6 +64,8 @@ def unread_notifications() -> int:
 @bp.after_app_request
 def _remember_session_language(response):
     """A user's first session sets the default language of their notifications."""
+    if request.endpoint in (None, "static", "bootstrap.static"):
+        return response  # no user lookup for assets
     if current_user and current_user.is_authenticated and current_user.language is None:
         notifications.remember_session_language(current_user, current_language())
     return response

@@ -9,19 +9,16 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 import scoring
-from app import access, audit
+from app import access, audit, database
 from app.extensions import db
 from app.models import Answer, Assessment, Country, QuestionnaireVersion, User
 from app.services import scores
+from app.services.errors import AnswerLocked, AssessmentError, StatusChanged
+from app.services.locks import EDITABLE, changing
 from app.services.questionnaires import parsed
 
-
-class AssessmentError(ValueError):
-    """The request cannot be carried out; the message says why, for the user."""
-
-
-class AnswerLocked(AssessmentError):
-    """The assessment does not accept answer changes in its current status."""
+__all__ = ["AnswerConflict", "AnswerLocked", "AssessmentError", "StatusChanged", "answer_state", "apply_answer",
+           "clean_changes", "last_validated", "save_answer", "start_assessment"]
 
 
 @dataclass
@@ -51,11 +48,11 @@ def start_assessment(user: User, country_code: str, version: QuestionnaireVersio
                      carry_forward: bool = False) -> Assessment:
     """Create a draft for (country, questionnaire, cycle), optionally pre-filled; commits."""
     cycle = (cycle or "").strip()
+    database.begin_write()
     _check_start(user, country_code, version, cycle)
     assessment = Assessment(country_code=country_code, questionnaire_version_id=version.id,
                             questionnaire_id=version.questionnaire_id, cycle=cycle, created_by_id=user.id)
-    db.session.add(assessment)
-    db.session.flush()
+    insert_assessment(assessment)
     if carry_forward:
         _carry_forward(user, assessment, version)
     audit.record("assessment.create", user=user, assessment_id=assessment.id,
@@ -64,6 +61,17 @@ def start_assessment(user: User, country_code: str, version: QuestionnaireVersio
     scores.rescore(assessment)
     db.session.commit()
     return assessment
+
+
+def insert_assessment(assessment: Assessment) -> None:
+    """Add a new assessment; a concurrent start of the same one (unique country, questionnaire, cycle)
+    rolls back and raises AssessmentError instead of a database error."""
+    db.session.add(assessment)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        raise AssessmentError(_("This country already has an assessment for this questionnaire and cycle.")) from None
 
 
 def _check_start(user: User, country_code: str, version: QuestionnaireVersion, cycle: str) -> None:
@@ -120,9 +128,9 @@ def save_answer(user: User, assessment: Assessment, question_key: str, changes: 
     """Apply the changed fields to one answer if nobody saved it since base_revision; rescores; commits."""
     if not access.can_edit_answers(user, assessment):
         raise AnswerLocked(_("This assessment does not accept changes in its current status."))
-    answer = apply_answer(user, assessment, question_key, changes, base_revision)
-    scores.rescore(assessment)
-    db.session.commit()
+    with changing(assessment, EDITABLE):
+        answer = apply_answer(user, assessment, question_key, changes, base_revision)
+        scores.rescore(assessment)
     return answer
 
 

@@ -66,9 +66,10 @@ def submission_problems(assessment: Assessment) -> list[Missing]:
 
 def submit(user: User, assessment: Assessment) -> list[Missing]:
     """Submit if nothing is missing (then answers are locked); returns what is missing; commits."""
-    if not access.can_submit(user, assessment):
-        raise AssessmentError(_("Only the coordinator of this country can submit a draft or returned assessment."))
-    with changing(assessment, EDITABLE):
+    with changing(assessment, EDITABLE):  # a status changed meanwhile: StatusChanged, not the role message
+        if not access.can_submit(user, assessment):
+            raise AssessmentError(_("Only the coordinator of this country can submit a draft or returned "
+                                    "assessment."))
         problems = submission_problems(assessment)
         if not problems:
             _set_status(user, assessment, "submitted", submitted_at=_now(), submitted_by_id=user.id)
@@ -119,14 +120,13 @@ def return_assessment(user: User, assessment: Assessment) -> None:
 
 def respond_to_flag(user: User, assessment: Assessment, flag_id: int, response: str) -> ReviewFlag:
     """The country answers a flag of a returned assessment; commits."""
-    if not access.can_respond_to_flags(user, assessment):
-        raise AssessmentError(_("This flag cannot be answered now."))
     response = (response or "").strip()
     if not response:
         raise AssessmentError(_("Write a reply to the analyst's comment."))
     with changing(assessment, ("returned",)):
         flag = db.session.get(ReviewFlag, flag_id, populate_existing=True)
-        if flag is None or flag.assessment_id != assessment.id or flag.state == "resolved":
+        if (flag is None or flag.assessment_id != assessment.id or flag.state == "resolved"
+                or not access.can_respond_to_flags(user, assessment)):
             raise AssessmentError(_("This flag cannot be answered now."))
         flag.response, flag.state = response[:5000], "answered"
         flag.answered_by_id, flag.answered_at = user.id, _now()

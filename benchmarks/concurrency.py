@@ -217,10 +217,10 @@ def race_different_answers(app, clients, data) -> Counter:
 
 
 def race_validate_return(app, analysts, data) -> Counter:
-    calls = []
-    for assessment_id in data["transitions"]:
-        calls.append(lambda a=assessment_id: analysts[0].post_form(f"/review/{a}/validate", {}))
-        calls.append(lambda a=assessment_id: analysts[1].post_form(f"/review/{a}/return", {}))
+    calls = []  # one session per request: a flash message lives in the session of the browser
+    for n, assessment_id in enumerate(data["transitions"]):
+        calls.append(lambda a=assessment_id, c=analysts[2 * n]: c.post_form(f"/review/{a}/validate", {}))
+        calls.append(lambda a=assessment_id, c=analysts[2 * n + 1]: c.post_form(f"/review/{a}/return", {}))
     results = at_once(calls)
     count = _form_codes(results, ("was validated", "was returned to the country"))
     count["wrong"] = sum(1 for a in data["transitions"] if not _one_transition(app, a))
@@ -348,7 +348,7 @@ def _attachment_count(app, assessment_id: int) -> int:
 
 
 RACES = (("lost-update", race_lost_update, "national", 20), ("different", race_different_answers, "national", 20),
-         ("validate/return", race_validate_return, "analysts", 2), ("double-submit", race_double_submit, "coordinators", 10),
+         ("validate/return", race_validate_return, "analysts", 8), ("double-submit", race_double_submit, "coordinators", 10),
          ("attachments", race_attachments, "national", 15))
 
 
@@ -360,7 +360,7 @@ def run_database(name: str, url: str, args) -> dict[str, Counter]:
         try:
             base = f"http://127.0.0.1:{args.port}"
             pools = {"national": [Client(base, RESPONDENT if i % 2 else COORDINATOR) for i in range(20)],
-                     "analysts": [Client(base, ANALYST), Client(base, SECOND_ANALYST)],
+                     "analysts": [Client(base, SECOND_ANALYST if i % 2 else ANALYST) for i in range(8)],
                      "coordinators": [Client(base, COORDINATOR) for _ in range(10)]}
             totals = {race: Counter() for race, *_ in RACES}
             for data in rounds:

@@ -126,13 +126,21 @@ def test_concurrent_saves_of_different_answers_all_succeed_and_the_scores_equal_
         batch = keys[start:start + len(clients)]
         results = at_once([lambda c=c, k=k: c.post_json(f"/assessments/{assessment_id}/answers/{k}",
                                                           {"base_revision": 0, "value": _best(questionnaire, k)})
-                           for c, k in zip(clients, batch)])
-        assert [code for code, _body in results] == [200] * len(batch), results
+                           for c, k in zip(clients, batch)] + [lambda: _recompute(live)])
+        assert [code for code, _body in results[:-1]] == [200] * len(batch), results
     stored = _stored_scores(live, assessment_id)
     assert stored["_overall"]["answered"] == len(keys)
     result = live.app.test_cli_runner().invoke(args=["scores", "recompute"])
     assert result.exit_code == 0, result.output
     assert _stored_scores(live, assessment_id) == stored
+
+
+def _recompute(live) -> int:
+    """`flask scores recompute` in this thread, on its own connection, while the saves run."""
+    from app.services import scores
+
+    with live.app.app_context():
+        return scores.recompute_all()
 
 
 def _best(questionnaire, key: str) -> str:
@@ -191,3 +199,63 @@ def test_concurrent_uploads_never_pass_the_attachment_limit(live, people):
         on_disk = set(os.listdir(live.app.config["UPLOAD_DIR"])) - {"imports"}
         assert on_disk == {a.stored_name for a in stored}
     assert len(_events(live, assessment_id, "attachment.add")) == MAX_PER_QUESTION
+
+
+def test_saves_racing_a_submission_land_before_it_or_are_refused(live, people):
+    from app.services import scores
+
+    keys = ("legal.e-docs", "legal.e-signature", "release.hours")
+    savers = _clients(live, people["respondent"], 6)
+    submitter = _clients(live, people["coordinator"], 1)[0]
+    for round_number in range(3):
+        assessment_id = _start(live, f"lock-{round_number}")
+        _complete(live, assessment_id)
+        saves = [lambda c=c, k=keys[i % 3], i=i: c.post_json(f"/assessments/{assessment_id}/answers/{k}",
+                                                            {"base_revision": 1, "comment": f"saver {i}"})
+                 for i, c in enumerate(savers)]
+        results = at_once([lambda: submitter.post_form(f"/assessments/{assessment_id}/submit", {})] + saves)
+        assert "submitted to the Commission" in results[0][1]
+        codes = [code for code, _body in results[1:]]
+        assert set(codes) <= {200, 403, 409}, codes
+        submitted = _events(live, assessment_id, "assessment.submitted")
+        later = [e for e in _events(live, assessment_id, "answer.update") if e.after["revision"] > 1]
+        assert len(later) == codes.count(200)
+        assert all(e.id < submitted[0].id and e.at <= submitted[0].at for e in later)
+        with live.app.app_context():
+            result = scores.score_assessment(db.session.get(Assessment, assessment_id))
+            stored = scores.rows_for(assessment_id)
+            assert stored["_overall"].answered == result.overall.answered == 3
+
+
+def test_starting_the_same_assessment_at_once_creates_it_once(live, people):
+    clients = _clients(live, people["coordinator"], 6)
+    with live.app.app_context():
+        version_id = db.session.scalar(sa.select(QuestionnaireVersion.id).where(
+            QuestionnaireVersion.questionnaire_id == "mini"))
+    fields = {"country": "AM", "questionnaire": version_id, "cycle": "2027"}
+    pages = at_once([lambda c=c: c.post_form("/assessments/start", fields) for c in clients])
+    assert all(code == 200 for code, _page in pages)
+    assert sum("The assessment was started." in page for _code, page in pages) == 1
+    assert sum("already has an assessment" in page for _code, page in pages) == len(clients) - 1
+    with live.app.app_context():
+        created = db.session.scalars(sa.select(Assessment.id).where(Assessment.cycle == "2027")).all()
+    assert len(created) == 1
+    assert len(_events(live, created[0], "assessment.create")) == 1
+
+
+def test_a_second_factor_code_used_by_several_logins_at_once_is_accepted_once(live, people):
+    import pyotp
+
+    from app.services import totp
+
+    with live.app.app_context():
+        analyst = db.session.scalar(sa.select(User).where(User.role == "analyst"))
+        analyst.totp_secret = pyotp.random_base32()
+        db.session.commit()
+        analyst_id, code = analyst.id, pyotp.TOTP(analyst.totp_secret).now()
+
+    def log_in() -> bool:
+        with live.app.app_context():
+            return totp.verify_login(db.session.get(User, analyst_id), code)
+
+    assert sorted(at_once([log_in] * 8)) == [False] * 7 + [True]

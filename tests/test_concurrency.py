@@ -280,3 +280,21 @@ def test_a_second_factor_code_used_by_several_logins_at_once_is_accepted_once(li
             return totp.verify_login(db.session.get(User, analyst_id), code)
 
     assert sorted(at_once([log_in] * 8)) == [False] * 7 + [True]
+
+
+def test_a_previewed_upload_applied_by_several_requests_at_once_is_applied_once(live, people):
+    import re
+
+    assessment_id = _start(live, "2026")
+    clients = _clients(live, people["coordinator"], 6)
+    status, page = clients[0].upload(f"/assessments/{assessment_id}/upload", "answers.csv",
+                                     b"question_key,value\nrelease.hours,5\n", "text/csv")
+    assert status == 200, page
+    token = re.search(r"/upload/([A-Za-z0-9_-]{43})/apply", page).group(1)
+    pages = at_once([lambda c=c: c.post_form(f"/assessments/{assessment_id}/upload/{token}/apply", {})
+                     for c in clients])
+    assert all(code == 200 for code, _page in pages)
+    assert sum("The changes were saved" in page for _code, page in pages) == 1
+    assert sum("has expired or is not available" in page for _code, page in pages) == len(clients) - 1
+    assert len(_events(live, assessment_id, "import.apply")) == 1
+    assert [e.after["revision"] for e in _events(live, assessment_id, "answer.update")] == [1]

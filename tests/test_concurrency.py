@@ -298,3 +298,21 @@ def test_a_previewed_upload_applied_by_several_requests_at_once_is_applied_once(
     assert sum("has expired or is not available" in page for _code, page in pages) == len(clients) - 1
     assert len(_events(live, assessment_id, "import.apply")) == 1
     assert [e.after["revision"] for e in _events(live, assessment_id, "answer.update")] == [1]
+
+
+def test_the_same_account_created_at_once_is_created_once(live, people):
+    from app.services import accounts
+
+    def create():
+        with live.app.app_context():
+            try:
+                accounts.create_user(email="twice@example.org", name="Twice", role="analyst", password=PASSWORD)
+                return "created"
+            except accounts.AccountError as error:
+                return str(error)
+
+    outcomes = at_once([create] * 6)
+    assert sorted(outcomes) == ["A user with the e-mail twice@example.org already exists."] * 5 + ["created"]
+    with live.app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "user.create", AuditEvent.after["email"].as_string() == "twice@example.org")) == 1

@@ -316,3 +316,18 @@ def test_the_same_account_created_at_once_is_created_once(live, people):
     with live.app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "user.create", AuditEvent.after["email"].as_string() == "twice@example.org")) == 1
+
+
+def test_a_questionnaire_version_loaded_by_several_commands_at_once_is_stored_once(live, people):
+    from app.services import questionnaires
+
+    path = os.path.join(ROOT, "questionnaires", "single-window", "2026.1.yaml")
+
+    def load():
+        with live.app.app_context():
+            return questionnaires.load_paths([path])[0].outcome
+
+    assert sorted(at_once([load] * 4)) == ["added", "unchanged", "unchanged", "unchanged"]
+    with live.app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(QuestionnaireVersion).where(
+            QuestionnaireVersion.questionnaire_id == "single-window")) == 1

@@ -140,7 +140,8 @@ def apply_answer(user: User | None, assessment: Assessment, question_key: str, c
 
     base_revision is the revision the change was based on (0 for a new answer); a different
     current revision raises AnswerConflict. None skips the check (administrative imports only).
-    The caller has checked the user's right to edit.
+    The caller has checked the user's right to edit, and holds the assessment (app.services.locks),
+    so the revision checked here is still the stored one when the change commits.
     """
     if not assessment.editable:
         raise AnswerLocked(_("This assessment does not accept changes in its current status."))

@@ -18,7 +18,8 @@ from app.services.locks import EDITABLE, changing
 from app.services.questionnaires import parsed
 
 __all__ = ["AnswerConflict", "AnswerLocked", "AssessmentError", "StatusChanged", "answer_state", "apply_answer",
-           "clean_changes", "last_validated", "save_answer", "start_assessment"]
+           "clean_changes", "create_draft", "insert_assessment", "last_validated", "save_answer",
+           "start_assessment"]
 
 
 @dataclass
@@ -50,16 +51,27 @@ def start_assessment(user: User, country_code: str, version: QuestionnaireVersio
     cycle = (cycle or "").strip()
     database.begin_write()
     _check_start(user, country_code, version, cycle)
+    try:
+        assessment = create_draft(user, country_code, version, cycle, carry_forward)
+    except sa.exc.IntegrityError:  # started by someone else at the same moment: the unique index decides
+        _refuse_duplicate()
+    db.session.commit()
+    return assessment
+
+
+def create_draft(user: User, country_code: str, version: QuestionnaireVersion, cycle: str,
+                 carry_forward: bool = False) -> Assessment:
+    """Add a scored draft in the current transaction, without access checks or commit (callers check both)."""
     assessment = Assessment(country_code=country_code, questionnaire_version_id=version.id,
                             questionnaire_id=version.questionnaire_id, cycle=cycle, created_by_id=user.id)
-    insert_assessment(assessment)
+    db.session.add(assessment)
+    db.session.flush()
     if carry_forward:
         _carry_forward(user, assessment, version)
     audit.record("assessment.create", user=user, assessment_id=assessment.id,
                  after={"country": country_code, "questionnaire": version.label, "cycle": cycle,
                         "carried_from": assessment.carried_from_id})
     scores.rescore(assessment)
-    db.session.commit()
     return assessment
 
 
@@ -70,8 +82,12 @@ def insert_assessment(assessment: Assessment) -> None:
     try:
         db.session.flush()
     except sa.exc.IntegrityError:
-        db.session.rollback()
-        raise AssessmentError(_("This country already has an assessment for this questionnaire and cycle.")) from None
+        _refuse_duplicate()
+
+
+def _refuse_duplicate() -> None:
+    db.session.rollback()
+    raise AssessmentError(_("This country already has an assessment for this questionnaire and cycle."))
 
 
 def _check_start(user: User, country_code: str, version: QuestionnaireVersion, cycle: str) -> None:

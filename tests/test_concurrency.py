@@ -331,3 +331,23 @@ def test_a_questionnaire_version_loaded_by_several_commands_at_once_is_stored_on
     with live.app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(QuestionnaireVersion).where(
             QuestionnaireVersion.questionnaire_id == "single-window")) == 1
+
+
+def test_the_same_file_imported_by_several_commands_at_once_creates_the_draft_once(live, people):
+    from app.services import imports
+
+    data = b"question_key,value,comment\nrelease.hours,5,from the import\nlegal.e-docs,partial,\n"
+
+    def run_import():
+        with live.app.app_context():
+            result = imports.import_file("answers.csv", data, country_code="AM", cycle="import", label="mini@2026.1")
+            return result.created, result.changed
+
+    outcomes = at_once([run_import] * 4)
+    assert sorted(outcomes) == [(False, 0)] * 3 + [(True, 2)]
+    with live.app.app_context():
+        created = db.session.scalars(sa.select(Assessment.id).where(Assessment.cycle == "import")).all()
+        assert len(created) == 1
+        revisions = db.session.scalars(sa.select(Answer.revision).where(Answer.assessment_id == created[0])).all()
+        assert revisions == [1, 1]
+    assert len(_events(live, created[0], "assessment.create")) == 1

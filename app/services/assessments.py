@@ -13,11 +13,11 @@ from app import access, audit, database
 from app.extensions import db
 from app.models import Answer, Assessment, Country, QuestionnaireVersion, User
 from app.services import scores
-from app.services.errors import AnswerLocked, AssessmentError, StatusChanged
+from app.services.errors import AnswerLocked, AssessmentError, DuplicateAssessment, StatusChanged
 from app.services.locks import EDITABLE, changing
 from app.services.questionnaires import parsed
 
-__all__ = ["AnswerConflict", "AnswerLocked", "AssessmentError", "StatusChanged", "answer_state", "apply_answer",
+__all__ = ["AnswerConflict", "AnswerLocked", "AssessmentError", "DuplicateAssessment", "StatusChanged", "answer_state", "apply_answer",
            "clean_changes", "create_draft", "insert_assessment", "last_validated", "save_answer",
            "start_assessment"]
 
@@ -87,7 +87,7 @@ def insert_assessment(assessment: Assessment) -> None:
 
 def _refuse_duplicate() -> None:
     db.session.rollback()
-    raise AssessmentError(_("This country already has an assessment for this questionnaire and cycle."))
+    raise DuplicateAssessment(_("This country already has an assessment for this questionnaire and cycle."))
 
 
 def _check_start(user: User, country_code: str, version: QuestionnaireVersion, cycle: str) -> None:

@@ -14,6 +14,10 @@ class AnswerLocked(AssessmentError):
     """The assessment does not accept answer changes in its current status."""
 
 
+class DuplicateAssessment(AssessmentError):
+    """The country already has an assessment of this questionnaire and cycle (perhaps created a moment ago)."""
+
+
 class StatusChanged(AnswerLocked):
     """Another user changed the assessment's status first; nothing was changed.
 

@@ -12,13 +12,12 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app import access, audit
+from app import access, audit, database
 from app.extensions import db
 from app.models import Assessment, Country, User
 from app.services import import_pending, scores
-from app import database
-from app.services.assessments import (AnswerConflict, AnswerLocked, AssessmentError, answer_state, apply_answer,
-                                      insert_assessment)
+from app.services.assessments import (AnswerConflict, AnswerLocked, AssessmentError, DuplicateAssessment,
+                                      answer_state, apply_answer, insert_assessment)
 from app.services.import_checks import Change, Conflict, Plan, Problem, check_meta, current_answers, plan
 from app.services.import_files import ImportRefused, read_rows
 from app.services.locks import EDITABLE, changing, hold
@@ -126,6 +125,17 @@ def import_file(filename: str, data: bytes, *, country_code: str, cycle: str, la
     version, country_code, cycle = _target(country_code, cycle, label)
     rows, meta = read_rows(filename, data)
     check_meta(meta, label=version.label, country=country_code)
+    for attempt in range(2):
+        try:
+            return _import_rows(filename, rows, version, country_code, cycle, submit)
+        except DuplicateAssessment:
+            if attempt:
+                raise
+            # created by another import or start at the same moment: the second attempt imports into it
+
+
+def _import_rows(filename: str, rows, version, country_code: str, cycle: str, submit: bool) -> Imported:
+    """One attempt of import_file in one write transaction, holding the existing assessment; commits."""
     database.begin_write()
     try:
         assessment = db.session.scalar(sa.select(Assessment).where(

@@ -6,39 +6,14 @@ what happened. Removing the guard a test checks makes it fail (see the notes of 
 """
 import os
 
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Answer, Assessment, Attachment, AuditEvent, QuestionnaireVersion, ScoreRow, User
-from tests.conftest import BACKENDS, DATA, PASSWORD
-from tests.test_concurrency_support import Client, at_once, serve
+from app.models import Answer, Assessment, Attachment, QuestionnaireVersion, ScoreRow, User
+from tests.test_concurrency_support import Client, at_once, events
+from tests.test_concurrency_support import live, people  # noqa: F401  (fixtures)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MAIN = os.path.join(ROOT, "questionnaires", "digital-customs-maturity", "2026.1.yaml")
 STATUS_CHANGED = "changed in the meantime"
-
-
-@pytest.fixture(params=BACKENDS)
-def live(request, tmp_path):
-    url = f"sqlite:///{tmp_path}/live.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_database")
-    yield from serve(url, tmp_path)
-
-
-@pytest.fixture
-def people(live):
-    """Users by role, and the two questionnaires loaded."""
-    from app.services import accounts, countries, questionnaires
-
-    with live.app.app_context():
-        countries.sync_countries(countries.EEU_MEMBERS)
-        questionnaires.load_paths([os.path.join(DATA, "mini-2026.1.yaml"), MAIN])
-        made = {}
-        for role, country in (("coordinator", "AM"), ("respondent", "AM"), ("analyst", None)):
-            user = accounts.create_user(email=f"{role}@example.org", name=role.title(), role=role,
-                                        country_code=country, password=PASSWORD)
-            made[role] = user.email
-    return made
 
 
 def _clients(live, email: str, n: int) -> list[Client]:
@@ -77,12 +52,6 @@ def _submitted_with_flag(live, cycle: str) -> int:
     return assessment_id
 
 
-def _events(live, assessment_id: int, *actions: str) -> list[AuditEvent]:
-    with live.app.app_context():
-        return list(db.session.scalars(sa.select(AuditEvent).where(
-            AuditEvent.assessment_id == assessment_id, AuditEvent.action.in_(actions)).order_by(AuditEvent.id)))
-
-
 def _stored_scores(live, assessment_id: int) -> dict:
     skip = {"id", "computed_at"}
     with live.app.app_context():
@@ -110,7 +79,7 @@ def test_concurrent_saves_from_one_revision_let_exactly_one_win_and_tell_the_oth
         with live.app.app_context():
             stored = db.session.scalar(sa.select(Answer).where(Answer.assessment_id == assessment_id))
             assert (stored.value, stored.revision) == (winner["value"], base_revision + 1)
-    updates = _events(live, assessment_id, "answer.update")
+    updates = events(live, assessment_id, "answer.update")
     assert [e.after["revision"] for e in updates] == [1, 2, 3, 4]
 
 
@@ -177,7 +146,7 @@ def test_validate_and_return_at_the_same_moment_let_exactly_one_transition_happe
         pages = at_once([lambda c=c, a=a: c.post_form(f"/review/{assessment_id}/{a}", {})
                          for c, a in zip(clients, actions)])
         assert all(code == 200 for code, _page in pages)
-        transitions = _events(live, assessment_id, "assessment.validated", "assessment.returned")
+        transitions = events(live, assessment_id, "assessment.validated", "assessment.returned")
         assert len(transitions) == 1, [e.action for e in transitions]
         with live.app.app_context():
             assessment = db.session.get(Assessment, assessment_id)
@@ -199,7 +168,7 @@ def test_a_draft_submitted_by_many_at_once_is_submitted_once(live, people):
         assert all(code == 200 for code, _page in pages)
         assert sum("submitted to the Commission" in page for _code, page in pages) == 1
         assert sum(STATUS_CHANGED in page for _code, page in pages) == len(clients) - 1
-        assert len(_events(live, assessment_id, "assessment.submitted")) == 1
+        assert len(events(live, assessment_id, "assessment.submitted")) == 1
         with live.app.app_context():
             assert db.session.get(Assessment, assessment_id).status == "submitted"
 
@@ -219,7 +188,7 @@ def test_concurrent_uploads_never_pass_the_attachment_limit(live, people):
         assert len(stored) == MAX_PER_QUESTION
         on_disk = set(os.listdir(live.app.config["UPLOAD_DIR"])) - {"imports"}
         assert on_disk == {a.stored_name for a in stored}
-    assert len(_events(live, assessment_id, "attachment.add")) == MAX_PER_QUESTION
+    assert len(events(live, assessment_id, "attachment.add")) == MAX_PER_QUESTION
 
 
 def test_saves_racing_a_submission_land_before_it_or_are_refused(live, people):
@@ -238,8 +207,8 @@ def test_saves_racing_a_submission_land_before_it_or_are_refused(live, people):
         assert "submitted to the Commission" in results[0][1]
         codes = [code for code, _body in results[1:]]
         assert set(codes) <= {200, 403, 409}, codes
-        submitted = _events(live, assessment_id, "assessment.submitted")
-        later = [e for e in _events(live, assessment_id, "answer.update") if e.after["revision"] > 1]
+        submitted = events(live, assessment_id, "assessment.submitted")
+        later = [e for e in events(live, assessment_id, "answer.update") if e.after["revision"] > 1]
         assert len(later) == codes.count(200)
         assert all(e.id < submitted[0].id and e.at <= submitted[0].at for e in later)
         with live.app.app_context():
@@ -261,25 +230,7 @@ def test_starting_the_same_assessment_at_once_creates_it_once(live, people):
     with live.app.app_context():
         created = db.session.scalars(sa.select(Assessment.id).where(Assessment.cycle == "2027")).all()
     assert len(created) == 1
-    assert len(_events(live, created[0], "assessment.create")) == 1
-
-
-def test_a_second_factor_code_used_by_several_logins_at_once_is_accepted_once(live, people):
-    import pyotp
-
-    from app.services import totp
-
-    with live.app.app_context():
-        analyst = db.session.scalar(sa.select(User).where(User.role == "analyst"))
-        analyst.totp_secret = pyotp.random_base32()
-        db.session.commit()
-        analyst_id, code = analyst.id, pyotp.TOTP(analyst.totp_secret).now()
-
-    def log_in() -> bool:
-        with live.app.app_context():
-            return totp.verify_login(db.session.get(User, analyst_id), code)
-
-    assert sorted(at_once([log_in] * 8)) == [False] * 7 + [True]
+    assert len(events(live, created[0], "assessment.create")) == 1
 
 
 def test_a_previewed_upload_applied_by_several_requests_at_once_is_applied_once(live, people):
@@ -296,58 +247,5 @@ def test_a_previewed_upload_applied_by_several_requests_at_once_is_applied_once(
     assert all(code == 200 for code, _page in pages)
     assert sum("The changes were saved" in page for _code, page in pages) == 1
     assert sum("has expired or is not available" in page for _code, page in pages) == len(clients) - 1
-    assert len(_events(live, assessment_id, "import.apply")) == 1
-    assert [e.after["revision"] for e in _events(live, assessment_id, "answer.update")] == [1]
-
-
-def test_the_same_account_created_at_once_is_created_once(live, people):
-    from app.services import accounts
-
-    def create():
-        with live.app.app_context():
-            try:
-                accounts.create_user(email="twice@example.org", name="Twice", role="analyst", password=PASSWORD)
-                return "created"
-            except accounts.AccountError as error:
-                return str(error)
-
-    outcomes = at_once([create] * 6)
-    assert sorted(outcomes) == ["A user with the e-mail twice@example.org already exists."] * 5 + ["created"]
-    with live.app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "user.create", AuditEvent.after["email"].as_string() == "twice@example.org")) == 1
-
-
-def test_a_questionnaire_version_loaded_by_several_commands_at_once_is_stored_once(live, people):
-    from app.services import questionnaires
-
-    path = os.path.join(ROOT, "questionnaires", "single-window", "2026.1.yaml")
-
-    def load():
-        with live.app.app_context():
-            return questionnaires.load_paths([path])[0].outcome
-
-    assert sorted(at_once([load] * 4)) == ["added", "unchanged", "unchanged", "unchanged"]
-    with live.app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(QuestionnaireVersion).where(
-            QuestionnaireVersion.questionnaire_id == "single-window")) == 1
-
-
-def test_the_same_file_imported_by_several_commands_at_once_creates_the_draft_once(live, people):
-    from app.services import imports
-
-    data = b"question_key,value,comment\nrelease.hours,5,from the import\nlegal.e-docs,partial,\n"
-
-    def run_import():
-        with live.app.app_context():
-            result = imports.import_file("answers.csv", data, country_code="AM", cycle="import", label="mini@2026.1")
-            return result.created, result.changed
-
-    outcomes = at_once([run_import] * 4)
-    assert sorted(outcomes) == [(False, 0)] * 3 + [(True, 2)]
-    with live.app.app_context():
-        created = db.session.scalars(sa.select(Assessment.id).where(Assessment.cycle == "import")).all()
-        assert len(created) == 1
-        revisions = db.session.scalars(sa.select(Answer.revision).where(Answer.assessment_id == created[0])).all()
-        assert revisions == [1, 1]
-    assert len(_events(live, created[0], "assessment.create")) == 1
+    assert len(events(live, assessment_id, "import.apply")) == 1
+    assert [e.after["revision"] for e in events(live, assessment_id, "answer.update")] == [1]

@@ -1,12 +1,14 @@
 """Support for the race tests: a real threaded server on a file SQLite database or PostgreSQL,
 HTTP clients with their own sessions, and a barrier that releases concurrent requests together.
 
-No tests here; tests/test_concurrency.py uses it.
+No tests here; tests/test_concurrency.py and tests/test_concurrency_services.py use it (import the
+fixtures `live` and `people` from here).
 """
 from __future__ import annotations
 
 import http.cookiejar
 import json
+import os
 import threading
 import urllib.error
 import urllib.parse
@@ -14,11 +16,17 @@ import urllib.request
 import uuid
 from dataclasses import dataclass
 
+import pytest
+import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import PASSWORD, make_config
+from app.models import AuditEvent
+from tests.conftest import BACKENDS, DATA, PASSWORD, make_config
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MAIN = os.path.join(ROOT, "questionnaires", "digital-customs-maturity", "2026.1.yaml")
 
 
 @dataclass
@@ -48,6 +56,36 @@ def serve(url: str, tmp_path):
             db.session.remove()
             db.drop_all()
             db.engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def live(request, tmp_path):
+    """The app served on a file SQLite database and (with TEST_DATABASE_URL) on PostgreSQL."""
+    url = f"sqlite:///{tmp_path}/live.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_database")
+    yield from serve(url, tmp_path)
+
+
+@pytest.fixture
+def people(live):
+    """Users by role, and the two questionnaires loaded."""
+    from app.services import accounts, countries, questionnaires
+
+    with live.app.app_context():
+        countries.sync_countries(countries.EEU_MEMBERS)
+        questionnaires.load_paths([os.path.join(DATA, "mini-2026.1.yaml"), MAIN])
+        made = {}
+        for role, country in (("coordinator", "AM"), ("respondent", "AM"), ("analyst", None)):
+            user = accounts.create_user(email=f"{role}@example.org", name=role.title(), role=role,
+                                        country_code=country, password=PASSWORD)
+            made[role] = user.email
+    return made
+
+
+def events(live, assessment_id: int, *actions: str) -> list[AuditEvent]:
+    """The audit events of these actions on the assessment, oldest first."""
+    with live.app.app_context():
+        return list(db.session.scalars(sa.select(AuditEvent).where(
+            AuditEvent.assessment_id == assessment_id, AuditEvent.action.in_(actions)).order_by(AuditEvent.id)))
 
 
 class Client:

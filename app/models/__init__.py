@@ -9,9 +9,10 @@ from app.models.assessments import (
     ReviewFlag,
     ScoreRow,
 )
+from app.models.security import LoginThrottle, StoredFileChunk, UserSession
 
 __all__ = [
     "ASSESSMENT_STATUSES", "NATIONAL_ROLES", "ROLES", "STAFF_ROLES",
     "Answer", "Assessment", "Attachment", "AuditEvent", "Country", "QuestionnaireVersion",
-    "ReviewFlag", "ScoreRow", "User",
+    "ReviewFlag", "ScoreRow", "User", "LoginThrottle", "StoredFileChunk", "UserSession",
 ]

@@ -117,9 +117,15 @@ def return_assessment(user: User, assessment: Assessment) -> None:
 
 
 def respond_to_flag(user: User, assessment: Assessment, flag_id: int, response: str) -> ReviewFlag:
-    """The country answers a flag of a returned assessment; commits."""
+    """The country answers a flag of a returned assessment; commits.
+
+    Raises LookupError when the flag is not one of this assessment's, AssessmentError when it cannot be
+    answered now.
+    """
     flag = db.session.get(ReviewFlag, flag_id)
-    if flag is None or flag.assessment_id != assessment.id or not access.can_respond_to_flags(user, assessment):
+    if flag is None or flag.assessment_id != assessment.id:
+        raise LookupError(flag_id)  # another assessment's flag (perhaps another country's): the view refuses it
+    if not access.can_respond_to_flags(user, assessment):
         raise AssessmentError(_("This flag cannot be answered now."))
     response = (response or "").strip()
     if not response:

@@ -48,7 +48,7 @@ def upload(assessment_id: int, question_key: str):
     assessment = access.get_assessment(current_user, assessment_id)
     question = _question_or_404(assessment, question_key)
     if not access.can_edit_answers(current_user, assessment):
-        access.refuse(403, "attachment upload not allowed")
+        access.refuse(403, "attachment upload not allowed", assessment_id=assessment.id)
     upload_file = request.files.get("file")
     if upload_file is None or not upload_file.filename:
         flash(_("Choose a file to attach."), "warning")
@@ -68,7 +68,8 @@ def download(assessment_id: int, attachment_id: int):
     try:
         attachment = attachments.get(assessment, attachment_id)
     except LookupError:
-        access.refuse(404, f"attachment {attachment_id} not in assessment {assessment_id}")
+        access.refuse(404, f"attachment {attachment_id} not in assessment {assessment_id}",
+                      assessment_id=assessment.id)
     response = Response(stream_with_context(attachments.content(attachment)), mimetype=attachment.content_type)
     response.headers["Content-Length"] = str(attachment.size)
     response.headers.set("Content-Disposition", "attachment", **_download_name(attachment.filename))
@@ -90,13 +91,14 @@ def _download_name(filename: str) -> dict[str, str]:
 def delete_attachment(assessment_id: int, attachment_id: int):
     assessment = access.get_assessment(current_user, assessment_id)
     if not access.can_edit_answers(current_user, assessment):
-        access.refuse(403, "attachment removal not allowed")
+        access.refuse(403, "attachment removal not allowed", assessment_id=assessment.id)
     try:
         attachment = attachments.get(assessment, attachment_id)
         question = _question_or_404(assessment, attachment.question_key)
         attachments.remove(current_user, assessment, attachment_id)
     except LookupError:
-        access.refuse(404, f"attachment {attachment_id} not in assessment {assessment_id}")
+        access.refuse(404, f"attachment {attachment_id} not in assessment {assessment_id}",
+                      assessment_id=assessment.id)
     except AssessmentError as error:
         flash(str(error), "danger")
         return redirect(url_for(".overview", assessment_id=assessment.id))

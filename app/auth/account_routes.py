@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, SessionActionForm
-from app.auth.routes import SESSION_TOKEN
+from app.auth.routes import SESSION_TOKEN, start_session
 from app.extensions import db
 from app.models import User
 from app.services import accounts, sessions
@@ -49,8 +49,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(_me(), form.current_password.data, form.new_password.data,
-                                     keep_token=session.get(SESSION_TOKEN))
+            me = _me()
+            accounts.change_password(me, form.current_password.data, form.new_password.data)
+            start_session(me)
             flash(_("Your password was changed. Your other sessions were ended."), "success")
             return redirect(url_for(".account"))
         except accounts.AccountError as error:

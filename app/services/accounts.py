@@ -118,9 +118,13 @@ def record_failed_second_factor(user: User, locked: datetime | None = None) -> N
     db.session.commit()
 
 
-def change_password(user: User, current: str, new: str, keep_token: str | None) -> None:
-    """The user changes their own password: the current one is required, the policy applies, and every
-    other session of theirs ends; raises AccountError; commits."""
+def change_password(user: User, current: str, new: str) -> None:
+    """The user changes their own password: the current one is required and the policy applies; raises
+    AccountError; commits.
+
+    Every session of the user ends, the current one included: the view starts a fresh one, so that
+    even a copy of the current cookie stops working.
+    """
     if not verify_password(user.password_hash, current or ""):
         audit.record("password.change.refused", user=user, target=user.email, after={"reason": "current password"})
         db.session.commit()
@@ -132,7 +136,7 @@ def change_password(user: User, current: str, new: str, keep_token: str | None) 
         raise AccountError(" ".join(problems))
     user.password_hash = hash_password(new)
     user.must_change_password, user.temporary_password_until = False, None
-    ended = sessions.end_all(user, sessions.PASSWORD_CHANGE, keep_token=keep_token)
+    ended = sessions.end_all(user, sessions.PASSWORD_CHANGE)
     audit.record("password.change", user=user, target=user.email, after={"sessions_ended": ended})
     db.session.commit()
 

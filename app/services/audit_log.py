@@ -113,9 +113,16 @@ def actions(reader: User) -> list[str]:
 
 
 def csv_rows(reader: User, filters: AuditFilters) -> Iterator[list]:
-    """The header, then every matching event (oldest first), streamed in batches."""
-    yield CSV_HEADER
+    """The header, then every matching event (oldest first), streamed in batches.
+
+    The query is built now, while the reader is loaded; the rows are read as the response is sent.
+    """
     query = _query(reader, filters).order_by(AuditEvent.at, AuditEvent.id).execution_options(yield_per=500)
+    return _rows(query)
+
+
+def _rows(query: sa.Select) -> Iterator[list]:
+    yield CSV_HEADER
     for event, email, country, cycle in db.session.execute(query):
         yield [str(event.id), event.at.isoformat(), email or "", event.action, str(event.assessment_id or ""),
                country or "", cycle or "", event.question_key or "", event.target or "", _json(event.before),

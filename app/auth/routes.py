@@ -1,6 +1,5 @@
 """Views of the auth blueprint: logging in and out."""
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -53,8 +52,8 @@ def login():
 
 
 def locked_message(locked: throttle.AccountLocked) -> str:
-    return _("Too many failed logins for this account. Try again after %(time)s, or ask an administrator "
-             "to lift the lock.", time=format_datetime(locked.until, "short"))
+    return _("Too many failed logins for this account. Try again after %(time)s UTC, or ask an administrator "
+             "to lift the lock.", time=locked.until.strftime("%Y-%m-%d %H:%M"))
 
 
 def start_session(user) -> None:

@@ -165,7 +165,7 @@ def _login(browser: Browser, port: int, password: str = PASSWORD):
     return browser.post(port, "/login", {"email": "coord@customs.am", "password": password})
 
 
-def test_two_servers_share_files_sessions_and_the_login_lock(two_servers):
+def test_two_servers_share_files_previews_sessions_and_the_login_lock(two_servers):
     (one, two), assessment, url = two_servers
 
     # Logged in through one server, the session works on the other.
@@ -185,6 +185,18 @@ def test_two_servers_share_files_sessions_and_the_login_lock(two_servers):
         attachment_id = conn.scalar(sa.text("SELECT id FROM attachment"))
     status, headers, body = browser.get(two, f"/assessments/{assessment}/attachments/{attachment_id}")
     assert status == 200 and body == content and "attachment" in headers["Content-Disposition"]
+
+    # A workbook previewed through one server is applied through the other.
+    csv_file = b"question_key,value\nlegal.e-docs,full\n"
+    status, _headers, page = browser.upload(two, f"/assessments/{assessment}/upload", token, "answers.csv", csv_file)
+    assert status == 200, page[-500:]
+    preview = re.search(r"/upload/([A-Za-z0-9_-]{43})/apply", page.decode()).group(1)
+    body = urlencode({"csrf_token": token}).encode()
+    status, _headers, _body = browser.request(one, "POST", f"/assessments/{assessment}/upload/{preview}/apply", body,
+                                              "application/x-www-form-urlencoded")
+    assert status == 302
+    with engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT value FROM answer WHERE question_key = 'legal.e-docs'")) == "full"
 
     # Log out through one: the copied cookie is refused by the other.
     copied = browser.cookie

@@ -10,9 +10,10 @@ from app.models.assessments import (
     ScoreRow,
 )
 from app.models.security import LoginThrottle, StoredFileChunk, UserSession
+from app.models.transfer import PendingImport
 
 __all__ = [
     "ASSESSMENT_STATUSES", "NATIONAL_ROLES", "ROLES", "STAFF_ROLES",
     "Answer", "Assessment", "Attachment", "AuditEvent", "Country", "QuestionnaireVersion",
-    "ReviewFlag", "ScoreRow", "User", "LoginThrottle", "StoredFileChunk", "UserSession",
+    "ReviewFlag", "ScoreRow", "User", "LoginThrottle", "PendingImport", "StoredFileChunk", "UserSession",
 ]

@@ -46,8 +46,7 @@ def preview_upload(user: User, assessment: Assessment, filename: str, data: byte
 def apply_upload(user: User, assessment: Assessment, token: str) -> int:
     """Apply a previewed upload in one transaction (all or nothing); rescores; commits. Returns the count."""
     _check_editor(user, assessment)
-    filename, changes = import_pending.load(user, assessment, token)
-    import_pending.discard(token)  # used once: a retry after a conflict needs a fresh preview
+    filename, changes = import_pending.take(user, assessment, token)  # used once: a retry needs a fresh preview
     try:
         stale = _stale(assessment, changes)
         if stale:

@@ -1,5 +1,6 @@
-"""Server-side sessions, the per-account login throttle, temporary passwords, evidence files in the
-database (moved from UPLOAD_DIR), and triggers that keep the audit log append-only.
+"""Server-side sessions, the per-account login throttle, temporary passwords, evidence files and
+previewed uploads in the database (files moved from UPLOAD_DIR), and triggers that keep the audit
+log append-only: what several application servers on one database need.
 
 Revision ID: 0003
 Revises: 0002
@@ -85,6 +86,22 @@ def upgrade():
     )
     _move_files_into_database()
 
+    # Previews waiting on one server's disk (UPLOAD_DIR/imports) expire within the hour: they are not moved.
+    op.create_table('pending_import',
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('assessment_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('changes', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['assessment_id'], ['assessment.id'],
+                            name=op.f('fk_pending_import_assessment_id_assessment'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_pending_import_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('token_hash', name=op.f('pk_pending_import'))
+    )
+    with op.batch_alter_table('pending_import', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pending_import_created_at'), ['created_at'], unique=False)
+
     for statement in _triggers(create=True):
         op.execute(statement)
 
@@ -92,6 +109,9 @@ def upgrade():
 def downgrade():
     for statement in _triggers(create=False):
         op.execute(statement)
+    with op.batch_alter_table('pending_import', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pending_import_created_at'))
+    op.drop_table('pending_import')
     _move_files_out_of_database()
     op.drop_table('stored_file_chunk')
     with op.batch_alter_table('user', schema=None) as batch_op:

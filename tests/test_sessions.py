@@ -183,3 +183,13 @@ def test_logout_through_the_json_api_of_a_stale_session_is_harmless(app, client,
     assert other.post("/logout").status_code == 302
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_old_ended_sessions_are_forgotten_at_the_next_login(app, client, auth, make_user):
+    user = make_user("analyst")
+    auth.login(user)
+    auth.logout()
+    _shift(app, last_seen_at=timedelta(days=31), created_at=timedelta(days=31))
+    auth.login(user)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(UserSession)) == 1

@@ -19,6 +19,9 @@ from app.services import throttle
 #: last_seen_at is written at most this often per session, so that reading a page is not a write each time
 TOUCH_EVERY = timedelta(seconds=10)
 
+#: ended session rows are kept this long (shown to nobody; useful when investigating), then deleted
+KEEP_ENDED = timedelta(days=30)
+
 #: why a session ended (UserSession.ended_reason)
 LOGOUT, IDLE, ABSOLUTE, ENDED_BY_USER, PASSWORD_CHANGE, DISABLED, ADMIN_RESET = (
     "logout", "idle", "absolute", "ended-by-user", "password-change", "disabled", "admin-reset")
@@ -38,6 +41,7 @@ def start(user: User) -> str:
     A temporary password is used up by the login that starts a session with it, and the per-account
     count of failed logins is cleared (only now: after the second factor too).
     """
+    _forget_old(user)
     token = secrets.token_urlsafe(32)
     ip = request.remote_addr if has_request_context() else None
     agent = request.user_agent.string[:300] if has_request_context() else None
@@ -47,6 +51,14 @@ def start(user: User) -> str:
     throttle.succeeded(user.email)
     db.session.commit()
     return token
+
+
+def _forget_old(user: User) -> None:
+    """Drop the user's session rows that ended (or lapsed) more than KEEP_ENDED ago; the audit log keeps the logins."""
+    cutoff = _now() - KEEP_ENDED
+    db.session.execute(sa.delete(UserSession).where(
+        UserSession.user_id == user.id,
+        sa.or_(UserSession.ended_at < cutoff, UserSession.last_seen_at < cutoff)))
 
 
 def find(token: str | None) -> UserSession | None:

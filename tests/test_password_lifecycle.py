@@ -122,3 +122,30 @@ def test_only_admins_reset_and_not_their_own_password_this_way(app, client, auth
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(UserSession)
                                  .where(UserSession.ended_at.is_not(None))) == 1  # the analyst's logout only
+
+
+def test_guessing_the_current_password_from_a_session_meets_the_account_lock(app, client, auth, make_user):
+    user = make_user("analyst")
+    auth.login(user)
+    for number in range(5):
+        assert "not correct" in _change(client, current=f"guess-{number}-xyz").get_data(as_text=True)
+    page = _change(client).get_data(as_text=True)  # the right one is refused while locked
+    assert "Too many wrong passwords" in page
+    auth.logout()
+    assert auth.login(user).status_code == 429
+
+
+def test_guessing_second_factor_codes_to_turn_it_off_meets_the_account_lock(app, client, auth, make_user):
+    secret = pyotp.random_base32()
+    user = make_user("respondent", "AM")
+    with app.app_context():
+        db.session.get(User, user.id).totp_secret = secret
+        db.session.commit()
+    auth.login(user)
+    client.post("/login/verify", data={"code": pyotp.TOTP(secret).now()})
+    for _ in range(5):
+        client.post("/account/security", data={"code": "000000"})
+    page = client.post("/account/security", data={"code": pyotp.TOTP(secret).now()}, follow_redirects=True)
+    assert "Too many failed logins" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, user.id).totp_secret == secret

@@ -193,3 +193,16 @@ def test_old_ended_sessions_are_forgotten_at_the_next_login(app, client, auth, m
     auth.login(user)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(UserSession)) == 1
+
+
+def test_logout_and_expiry_are_in_the_audit_log(app, client, auth, make_user):
+    user = make_user("analyst")
+    auth.login(user)
+    auth.logout()
+    auth.login(user)
+    _shift(app, last_seen_at=timedelta(minutes=40))
+    client.get("/assessments/")
+    with app.app_context():
+        reasons = [e.after["reason"] for e in db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "session.end").order_by(AuditEvent.id))]
+    assert reasons == ["logout", "idle"]

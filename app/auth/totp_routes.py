@@ -72,7 +72,16 @@ def security():
     form = TotpForm()
     if current_user.totp_secret:
         if form.validate_on_submit():
+            try:  # guessing codes from a stolen session meets the per-account guard too
+                throttle.count_attempt(current_user.email)
+            except throttle.AccountLocked as locked:
+                from app.auth.routes import locked_message
+
+                flash(locked_message(locked), "danger")
+                return redirect(url_for("auth.security"))
             if totp.disable(db.session.get(User, current_user.id), form.code.data):
+                throttle.succeeded(current_user.email)
+                db.session.commit()
                 flash(_("The second factor was turned off."), "info")
                 return redirect(url_for("auth.security"))
             flash(_("The second factor could not be turned off: the code is wrong or the second factor is mandatory for your role."), "danger")

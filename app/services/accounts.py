@@ -125,10 +125,17 @@ def change_password(user: User, current: str, new: str) -> None:
     Every session of the user ends, the current one included: the view starts a fresh one, so that
     even a copy of the current cookie stops working.
     """
+    try:  # guessing the current password from a stolen session meets the same per-account guard as the login
+        throttle.count_attempt(user.email)
+    except throttle.AccountLocked:
+        audit.record("password.change.refused", user=user, target=user.email, after={"reason": "locked"})
+        db.session.commit()
+        raise AccountError(_("Too many wrong passwords for this account. Try again later.")) from None
     if not verify_password(user.password_hash, current or ""):
         audit.record("password.change.refused", user=user, target=user.email, after={"reason": "current password"})
         db.session.commit()
         raise AccountError(_("The current password is not correct."))
+    throttle.succeeded(user.email)
     problems = password_problems(new, email=user.email, name=user.name)
     if verify_password(user.password_hash, new):
         problems.append(_("The new password must differ from the current one."))

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 
+from app import audit
 from app.extensions import db
 from app.models import User, UserSession
 from app.services import throttle
@@ -94,8 +95,10 @@ def resume(user: User | None, token: str | None) -> str | None:
 
 
 def _end(row: UserSession, reason: str, now: datetime) -> str:
-    db.session.execute(sa.update(UserSession).where(UserSession.id == row.id, UserSession.ended_at.is_(None))
-                       .values(ended_at=now, ended_reason=reason))
+    ended = db.session.execute(sa.update(UserSession).where(UserSession.id == row.id, UserSession.ended_at.is_(None))
+                               .values(ended_at=now, ended_reason=reason)).rowcount
+    if ended:
+        audit.record("session.end", user=row.user, target=row.user.email, after={"reason": reason, "session": row.id})
     db.session.commit()
     return reason
 
@@ -120,6 +123,8 @@ def end_one(user: User, session_id: int) -> bool:
     result = db.session.execute(sa.update(UserSession).where(
         UserSession.id == session_id, UserSession.user_id == user.id, UserSession.ended_at.is_(None))
         .values(ended_at=_now(), ended_reason=ENDED_BY_USER))
+    if result.rowcount == 1:
+        audit.record("session.end", user=user, target=user.email, after={"reason": ENDED_BY_USER, "session": session_id})
     db.session.commit()
     return result.rowcount == 1
 

@@ -3,7 +3,9 @@
 Runs in CI (.ci/run sets TEST_DATABASE_URL and REQUIRE_POSTGRES=1); an unreachable PostgreSQL fails
 the test rather than skipping it. Without TEST_DATABASE_URL (a laptop with SQLite only) it is skipped.
 """
+import contextlib
 import http.client
+import shutil
 import os
 import re
 import secrets
@@ -117,33 +119,43 @@ def _prepare(url: str, tmp_path) -> int:
     return assessment
 
 
-@pytest.fixture
-def two_servers(database_url, tmp_path):
+@contextlib.contextmanager
+def _servers(database_url: str, tmp_path, **extra_env):
     """Two gunicorn servers (two workers each) with their own UPLOAD_DIR and one database; yields their ports."""
-    assessment = _prepare(database_url, tmp_path)
     secret = secrets.token_hex(32)
     ports, processes = [_free_port(), _free_port()], []
     for number, port in enumerate(ports):
         env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": secret, "DATABASE_URL": database_url,
                "SESSION_COOKIE_SECURE": "0", "UPLOAD_DIR": str(tmp_path / f"server{number}"),
-               "LOGIN_RATE_LIMIT": "1000 per minute"}
+               "LOGIN_RATE_LIMIT": "1000 per minute", **extra_env}
         processes.append(subprocess.Popen(
             [str(GUNICORN), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "120", "wsgi:app"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
     try:
         for port, process in zip(ports, processes):
             _wait_healthy(port, process)
-        yield ports, assessment, database_url
+        yield ports
     finally:
         for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            process.stderr.close()
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stderr:
+        process.stderr.close()
+
+
+@pytest.fixture
+def two_servers(database_url, tmp_path):
+    assessment = _prepare(database_url, tmp_path)
+    with _servers(database_url, tmp_path) as ports:
+        yield ports, assessment, database_url
 
 
 def _wait_healthy(port: int, process: subprocess.Popen) -> None:
@@ -216,3 +228,34 @@ def test_two_servers_share_files_previews_sessions_and_the_login_lock(two_server
         refused = conn.scalar(sa.text("SELECT count(*) FROM audit_event WHERE action = 'login.failure'"))
         assert refused == 9
     engine.dispose()
+
+
+@pytest.fixture
+def redis_url():
+    """A throw-away redis-server on a free port (CI installs it; see .ci/run)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail("redis-server is not installed (.ci/run installs it)")
+        pytest.skip("redis-server is not installed")
+    port = _free_port()
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            break
+        time.sleep(0.2)
+    yield f"redis://127.0.0.1:{port}/0"
+    _stop(process)
+
+
+def test_the_per_address_limit_counts_across_servers_with_a_shared_storage(database_url, redis_url, tmp_path):
+    """With RATELIMIT_STORAGE_URI on redis, 4 logins a minute from one address means 4 over both servers and
+    all their workers (with memory:// each of the four workers would allow 4)."""
+    _prepare(database_url, tmp_path)
+    with _servers(database_url, tmp_path, RATELIMIT_STORAGE_URI=redis_url, LOGIN_RATE_LIMIT="4 per minute") as ports:
+        browser = Browser()
+        codes = [browser.post(ports[n % 2], "/login", {"email": f"someone{n}@example.org", "password": "x" * 12})[0]
+                 for n in range(8)]
+    assert codes[:4] == [200] * 4 and codes[4:] == [429] * 4

@@ -214,3 +214,22 @@ def test_dates_filter_inclusively_by_utc_day(app, client, auth, make_user, start
     assert "Events found: 0;" in page.get_data(as_text=True)
     page = client.get("/admin/audit", query_string={"to": str(today - timedelta(days=1))}).get_data(as_text=True)
     assert "Events found: 1;" in page
+
+
+def test_any_filter_values_give_a_page_never_an_error(app, client, auth, make_user):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    auth.login(make_user("admin"))
+    junk = st.text(alphabet=st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
+        ["0", "-1", "99999999999999999999", "2025-02-30", "2025-12-31", "AM", "%", "_", "'", "\x00"])
+    keys = st.sampled_from(["user", "country", "assessment", "action", "from", "to", "page", "format"])
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.dictionaries(keys, junk, max_size=5))
+    def check(args):
+        response = client.get("/admin/audit", query_string=args)
+        assert response.status_code == 200, args
+        response.close()
+
+    check()

@@ -137,3 +137,21 @@ def test_parallel_attempts_through_two_app_instances_share_one_lock(shared_url, 
         for app in (first, second):
             with app.app_context():
                 db.engine.dispose()
+
+
+def test_any_login_input_is_answered_without_an_error(app, client, make_user):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    user = make_user("analyst")
+    text = st.text(alphabet=st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
+        ["a\x00b@example.org", user.email + "\x00", " " + user.email.upper() + " ", "%", "'; --"])
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(text, text)
+    def check(email, password):
+        response = client.post("/login", data={"email": email, "password": password})
+        assert response.status_code in (200, 302, 429), (email, password)
+        client.post("/logout")
+
+    check()

@@ -1,4 +1,5 @@
 """Creating users, checking their credentials, and the password and second-factor lifecycle."""
+import re
 import secrets
 from datetime import datetime, timedelta, timezone
 
@@ -12,6 +13,7 @@ from app.models import NATIONAL_ROLES, ROLES, Country, User
 from app.services import sessions, throttle
 from app.services.passwords import hash_password, password_problems, verify_password
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Verifying against this when the e-mail is unknown keeps the response time the same.
 _DUMMY_HASH: dict[str, str] = {}
 
@@ -76,6 +78,11 @@ def authenticate(email: str, password: str) -> User | None:
     cleared only when a session starts, i.e. after the second factor too.
     """
     email = (email or "").strip().lower()
+    if _CONTROL.search(email):  # no account has such a name, and PostgreSQL cannot even compare it
+        verify_password(_dummy_hash(), password)
+        audit.record("login.failure", target=_CONTROL.sub("?", email)[:254], after={"reason": "credentials"})
+        db.session.commit()
+        return None
     user = db.session.scalar(sa.select(User).where(User.email == email))
     try:
         throttle.count_attempt(email)

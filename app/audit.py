@@ -48,7 +48,7 @@ def _refuse_delete(_mapper, _connection, target) -> None:
 
 
 # The database itself refuses to change or delete audit rows, whatever the client (raw SQL, another
-# program, a bulk UPDATE that skips the ORM events above). Migration 0003 creates the same objects;
+# program, a bulk UPDATE that skips the ORM events above). Migration 0005 creates the same objects;
 # these DDL events create them when tests build the schema with db.create_all().
 SQLITE_TRIGGERS = (
     "CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_event "

@@ -6,13 +6,14 @@ from flask_wtf import FlaskForm
 from app.main import bp
 from app.extensions import limiter
 from app.redirects import safe_next
-from app.services import accounts, health, workflow
+from app.services import accounts, cycles, health, workflow
 
 
 @bp.route("/")
 @login_required
 def index():
-    return render_template("main/index.html", waiting=workflow.needs_action(current_user))
+    return render_template("main/index.html", waiting=workflow.needs_action(current_user),
+                           due=cycles.due(current_user))
 
 
 @bp.route("/language/<lang>", methods=["POST"])

@@ -2,8 +2,8 @@
 previewed uploads in the database (files moved from UPLOAD_DIR), and triggers that keep the audit
 log append-only: what several application servers on one database need.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-30
 """
 import logging
@@ -13,8 +13,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003'
-down_revision = '0002'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 from app import create_app
 from app.extensions import db
 from app.models import AuditEvent, ReviewFlag, User
-from tests.conftest import BACKENDS, PASSWORD, make_config
+from tests.conftest import BACKENDS, make_config
 
 
 def _events(app, action: str) -> list[AuditEvent]:

@@ -28,8 +28,8 @@ def recompute() -> None:
 @click.option("--status", type=click.Choice(STATUS_FILTERS), default="validated", show_default=True,
               help="validated; submitted = submitted and validated; all = every status, drafts included.")
 @click.option("--questionnaire", "label", metavar="ID@VERSION", help="Only this questionnaire version.")
-@click.option("--table", type=click.Choice(["scores", "answers"]), default="scores", show_default=True,
-              help="For csv: scores.csv or answers.csv.")
+@click.option("--table", type=click.Choice(["scores", "answers", "measures"]), default="scores", show_default=True,
+              help="For csv: scores.csv, answers.csv or measures.csv.")
 def export(output: str | None, fmt: str, lang: str, status: str, label: str | None, table: str) -> None:
     """Export scores (or answers) as CSV, or everything as an XLSX workbook; the same data as the web export."""
     filters = Filters(questionnaire=label, status=status, lang=lang)
@@ -43,8 +43,11 @@ def export(output: str | None, fmt: str, lang: str, status: str, label: str | No
         raise click.ClickException(str(error)) from error
 
 
+TABLES = {"scores": exports.score_rows, "answers": exports.answer_rows, "measures": exports.measure_rows}
+
+
 def _write_csv(filters: Filters, lang: str, output: str | None, table: str) -> None:
-    rows = (exports.score_rows if table == "scores" else exports.answer_rows)(None, filters, lang)
+    rows = TABLES[table](None, filters, lang)
     if output is None:
         for chunk in formats.csv_chunks(rows):
             sys.stdout.write(chunk)

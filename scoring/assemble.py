@@ -13,7 +13,8 @@ import numpy as np
 
 from .compiled import Compiled
 from .model import Questionnaire
-from .results import AssessmentScore, DimensionScore, Gap, fast_constructor
+from .results import (MEASURE_STATUSES, AssessmentScore, DimensionScore, Gap, MeasureScore,
+                      fast_constructor)
 from .version import SCORING_VERSION
 
 if TYPE_CHECKING:
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 OVERALL = "_overall"
 _assessment_scores = fast_constructor(AssessmentScore)
 _dimension_scores = fast_constructor(DimensionScore)
+_measure_scores = fast_constructor(MeasureScore)
+EPSILON = 1e-9  # the tolerance of engine.EPSILON, for measure statuses
 
 
 def hidden_sets(c: Compiled, visible: np.ndarray) -> list[frozenset[str]]:
@@ -47,14 +50,44 @@ def assemble(q: Questionnaire, c: Compiled, ids: list[Hashable], totals: Totals,
     dimensions = [tuple(flat[i:i + width]) for i in range(0, count * width, width)]
     return _assessment_scores(ids, [q.id] * count, [q.version] * count,
                               [SCORING_VERSION] * count, overall_scores(c, totals),
-                              dimensions, gaps, hidden)
+                              dimensions, gaps, hidden, weakest(c, totals),
+                              measure_scores(c, totals, q.rules.stage_threshold))
+
+
+def weakest(c: Compiled, totals: Totals) -> list[tuple[str, ...]]:
+    """Per assessment, the keys of the dimensions with an index at the lowest level."""
+    count = len(totals.level)
+    if not c.stage_keys or not count:
+        return [()] * count
+    level = np.where(totals.counted, totals.level, len(c.stage_keys) + 1)
+    lowest = totals.counted & (level == level.min(axis=1, keepdims=True))
+    patterns, inverse = np.unique(lowest, axis=0, return_inverse=True)
+    keys = [tuple(compress(c.dimension_keys, row)) for row in patterns.tolist()]
+    return list(map(keys.__getitem__, inverse.ravel().tolist()))
+
+
+def measure_scores(c: Compiled, totals: Totals, threshold: float
+                   ) -> list[tuple[MeasureScore, ...]]:
+    """Per assessment, the attainment and status of every measure of the catalogue."""
+    won, possible, criteria = totals.measures
+    count, width = won.shape
+    if not width:
+        return [()] * count
+    attainment = np.full(won.shape, np.nan)
+    np.divide(won, possible, out=attainment, where=possible > 0)
+    status = np.select([possible <= 0, attainment >= threshold - EPSILON, won <= 0],
+                       [3, 0, 2], default=1)
+    flat = _measure_scores(c.measure_ids * count, _nullable(attainment),
+                           [MEASURE_STATUSES[i] for i in status.ravel().tolist()],
+                           criteria.astype(np.int64).ravel().tolist())
+    return [tuple(flat[i:i + width]) for i in range(0, count * width, width)]
 
 
 def dimension_scores(c: Compiled, totals: Totals) -> list[DimensionScore]:
     """Scores of every (assessment, dimension), assessment by assessment."""
     keep_level = totals.counted & bool(c.stage_keys)
     return _scores(c.dimension_keys * len(totals.level), totals.level, keep_level,
-                   totals.index, totals.stage, totals.counts, c.stage_keys)
+                   totals.index, totals.stage, totals.counts, c.stage_keys, totals.evidence)
 
 
 def overall_scores(c: Compiled, totals: Totals) -> list[DimensionScore]:
@@ -63,18 +96,19 @@ def overall_scores(c: Compiled, totals: Totals) -> list[DimensionScore]:
     keep = ~np.isnan(level)
     return _scores([OVERALL] * len(level), np.where(keep, level, 0).astype(np.int64), keep,
                    totals.overall_index, totals.overall_stage[:, None, :],
-                   totals.counts.sum(axis=2, keepdims=True), c.stage_keys)
+                   totals.counts.sum(axis=2, keepdims=True), c.stage_keys,
+                   totals.overall_evidence)
 
 
 def _scores(keys: list[str], level: np.ndarray, keep_level: np.ndarray, index: np.ndarray,
-            stage: np.ndarray, counts: np.ndarray, stage_keys: tuple[str, ...]
-            ) -> list[DimensionScore]:
+            stage: np.ndarray, counts: np.ndarray, stage_keys: tuple[str, ...],
+            evidence: np.ndarray) -> list[DimensionScore]:
     answered, applicable, required_answered, required_visible = (
         counts.reshape(4, -1).astype(np.int64).tolist())
     return _dimension_scores(
         keys, _nullable(level, keep_level), _nullable(index),
         _stage_dicts(stage_keys, stage), answered, applicable, required_answered,
-        required_visible, _nullable(_completeness(counts)))
+        required_visible, _nullable(_completeness(counts)), _nullable(evidence))
 
 
 def _nullable(values: np.ndarray, keep: np.ndarray | bool = True) -> list:

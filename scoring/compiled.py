@@ -51,6 +51,14 @@ class Compiled:
     dimension_weight: np.ndarray
     dimension_starts: np.ndarray  # first column of each dimension (they are contiguous)
     stage_keys: tuple[str, ...]
+    hidden_override: np.ndarray  # per question: -1 follows scoring.hidden, 0 exclude, 1 zero
+    measure_ids: tuple[str, ...]  # the measures catalogue, in file order
+    measure_layout: np.ndarray  # columns citing each measure, each group led by column Q
+    measure_starts: np.ndarray
+
+    def hidden_zero(self, rule: str) -> np.ndarray:
+        """Per question: True where a question hidden by show_if counts with p = 0."""
+        return np.where(self.hidden_override < 0, rule == "zero", self.hidden_override == 1)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -96,7 +104,25 @@ def _compile(q: Questionnaire) -> Compiled:
         layout=layout, group_starts=starts,
         dimension_keys=tuple(dims), stage_keys=q.stage_keys,
         dimension_weight=np.array([d.weight for d in q.dimensions], dtype=float),
-        dimension_starts=np.flatnonzero(np.r_[True, dimension[1:] != dimension[:-1]]))
+        dimension_starts=np.flatnonzero(np.r_[True, dimension[1:] != dimension[:-1]]),
+        hidden_override=np.array([_OVERRIDES[x.hidden] for x in questions], dtype=np.int8),
+        measure_ids=tuple(m.id for m in q.measures),
+        **_measure_layout(q))
+
+
+_OVERRIDES = {None: -1, "exclude": 0, "zero": 1}
+
+
+def _measure_layout(q: Questionnaire) -> dict[str, np.ndarray]:
+    """Like ``_layout``, one group per measure of the catalogue (across dimensions)."""
+    zero = len(q.questions)
+    layout, starts = [], []
+    for measure in q.measures:
+        starts.append(len(layout))
+        layout.append(zero)
+        layout.extend(i for i, x in enumerate(q.questions) if measure.id in x.measures)
+    return {"measure_layout": np.array(layout, dtype=np.intp),
+            "measure_starts": np.array(starts, dtype=np.intp)}
 
 
 def _option_points(questions: tuple[Question, ...], vocabulary: dict[str, int]

@@ -4,6 +4,7 @@ Pure Python (PyYAML, jsonschema, numpy, pandas); no Flask, no SQLAlchemy.
 """
 
 from .crosswalk import crosswalk
+from .diff import Change, Diff, diff
 from .engine import score, score_one
 from .errors import QuestionnaireError, ValidationIssue
 from .model import (HIDDEN_RULES, Band, Dimension, Measure, Option, Question, Questionnaire,
@@ -15,10 +16,10 @@ from .version import SCORING_VERSION
 from .visibility import visible_questions
 
 __all__ = [
-    "FORMATS", "HIDDEN_RULES", "MEASURE_STATUSES", "SCORING_VERSION", "AssessmentScore",
+    "Change", "Diff", "FORMATS", "HIDDEN_RULES", "MEASURE_STATUSES", "SCORING_VERSION", "AssessmentScore",
     "Band", "Dimension", "DimensionScore", "Gap", "Measure", "MeasureScore", "Option",
     "Question", "Questionnaire", "QuestionnaireError", "Reference", "ScoringRules",
-    "ShowIf", "Stage", "Supersedes", "ValidationIssue", "canonical_number", "crosswalk",
+    "ShowIf", "Stage", "Supersedes", "ValidationIssue", "canonical_number", "crosswalk", "diff",
     "load_file", "load_text", "parse", "score", "score_one", "validate_files",
     "visible_questions", "with_rules",
 ]

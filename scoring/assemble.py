@@ -10,6 +10,7 @@ from itertools import compress
 from typing import TYPE_CHECKING, Hashable
 
 import numpy as np
+import pandas as pd
 
 from .compiled import Compiled
 from .model import Questionnaire
@@ -61,9 +62,18 @@ def weakest(c: Compiled, totals: Totals) -> list[tuple[str, ...]]:
         return [()] * count
     level = np.where(totals.counted, totals.level, len(c.stage_keys) + 1)
     lowest = totals.counted & (level == level.min(axis=1, keepdims=True))
-    patterns, inverse = np.unique(lowest, axis=0, return_inverse=True)
-    keys = [tuple(compress(c.dimension_keys, row)) for row in patterns.tolist()]
-    return list(map(keys.__getitem__, inverse.ravel().tolist()))
+    # Equal rows share one tuple: each row is one bit pattern (up to 64 dimensions).
+    packed = np.packbits(lowest, axis=1, bitorder="little")
+    if packed.shape[1] <= 8:
+        bits = (packed.astype(np.uint64) << (8 * np.arange(packed.shape[1], dtype=np.uint64)))
+        inverse, distinct = pd.factorize(bits.sum(axis=1))
+    else:
+        distinct, inverse = np.unique(packed, axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+    first = np.zeros(len(distinct), dtype=np.intp)
+    first[inverse[::-1]] = np.arange(len(inverse))[::-1]
+    keys = [tuple(compress(c.dimension_keys, row)) for row in lowest[first].tolist()]
+    return list(map(keys.__getitem__, inverse.tolist()))
 
 
 def measure_scores(c: Compiled, totals: Totals, threshold: float
@@ -71,15 +81,27 @@ def measure_scores(c: Compiled, totals: Totals, threshold: float
     """Per assessment, the attainment and status of every measure of the catalogue."""
     won, possible, criteria = totals.measures
     count, width = won.shape
-    if not width:
+    if not width or not count:
         return [()] * count
     attainment = np.full(won.shape, np.nan)
     np.divide(won, possible, out=attainment, where=possible > 0)
     status = np.select([possible <= 0, attainment >= threshold - EPSILON, won <= 0],
                        [3, 0, 2], default=1)
-    flat = _measure_scores(c.measure_ids * count, _nullable(attainment),
-                           [MEASURE_STATUSES[i] for i in status.ravel().tolist()],
-                           criteria.astype(np.int64).ravel().tolist())
+    # Equal results are one shared object, built once (scores repeat across assessments):
+    # the attainment of a measure fixes its status, so (measure, attainment, criteria)
+    # is the key, factorized in two hashing passes instead of a sort of rows.
+    value_codes, _ = pd.factorize(attainment.ravel(), use_na_sentinel=False)
+    key = ((value_codes * (int(criteria.max()) + 1) + criteria.ravel().astype(np.int64))
+           * width + np.tile(np.arange(width), count))
+    inverse, distinct = pd.factorize(key)
+    first = np.zeros(len(distinct), dtype=np.intp)
+    first[inverse[::-1]] = np.arange(len(inverse))[::-1]  # any cell of a key will do
+    built = _measure_scores(
+        [c.measure_ids[i] for i in (first % width).tolist()],
+        _nullable(attainment.ravel()[first]),
+        [MEASURE_STATUSES[i] for i in status.ravel()[first].tolist()],
+        criteria.ravel()[first].astype(np.int64).tolist())
+    flat = list(map(built.__getitem__, inverse.ravel().tolist()))
     return [tuple(flat[i:i + width]) for i in range(0, count * width, width)]
 
 

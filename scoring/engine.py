@@ -187,14 +187,9 @@ def measure_sums(c: Compiled, points: np.ndarray, weights: np.ndarray, counted: 
     """(3, assessment, measure): Σ w p, Σ w and the count of counted criteria per measure."""
     if not len(c.measure_ids):
         return np.zeros((3, len(points), 0))
-    stacked = [_padded(points), _padded(weights), _padded(counted.astype(float))]
-    return np.stack([np.add.reduceat(v[:, c.measure_layout], c.measure_starts, axis=1)
-                     for v in stacked])
-
-
-def _padded(values: np.ndarray) -> np.ndarray:
-    """``values`` with the all-zero column Q appended (the head of every layout group)."""
-    return np.concatenate([values, np.zeros((len(values), 1))], axis=1)
+    groups = c.measure_groups
+    return np.stack([groups.sums(points), groups.sums(weights),
+                     groups.sums(counted.view(np.int8), dtype=np.int64)])
 
 
 def _dimension_sums(c: Compiled, values: np.ndarray) -> np.ndarray:
@@ -204,7 +199,7 @@ def _dimension_sums(c: Compiled, values: np.ndarray) -> np.ndarray:
 
 def group_sums(c: Compiled, values: np.ndarray) -> np.ndarray:
     """Row sums of each (dimension, stage) group: (assessment, dimension, stage)."""
-    sums = np.add.reduceat(_padded(values)[:, c.layout], c.group_starts, axis=1)
+    sums = c.groups.sums(values)
     return sums.reshape(len(values), *c.shape)
 
 

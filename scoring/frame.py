@@ -132,6 +132,10 @@ def flags(column: Any, rows: int) -> np.ndarray:
     array = np.asarray(column)
     if array.dtype == bool:
         return array
+    if array.dtype.kind in "iu":  # 0/1 from a database driver
+        return array != 0
+    if array.dtype.kind == "f":
+        return np.nan_to_num(array) != 0
     return np.fromiter((_flag(x) for x in array), dtype=bool, count=len(array))
 
 

@@ -11,6 +11,7 @@ from .model import (HIDDEN_RULES, Band, Dimension, Measure, Option, Question, Qu
                     Reference, ScoringRules, ShowIf, Stage, Supersedes, canonical_number)
 from .parse import FORMATS, load_file, load_text, parse, validate_files
 from .results import MEASURE_STATUSES, AssessmentScore, DimensionScore, Gap, MeasureScore
+from .table import ScoreTable, score_table
 from .variants import with_rules
 from .version import SCORING_VERSION
 from .visibility import visible_questions
@@ -18,8 +19,8 @@ from .visibility import visible_questions
 __all__ = [
     "Change", "Diff", "FORMATS", "HIDDEN_RULES", "MEASURE_STATUSES", "SCORING_VERSION", "AssessmentScore",
     "Band", "Dimension", "DimensionScore", "Gap", "Measure", "MeasureScore", "Option",
-    "Question", "Questionnaire", "QuestionnaireError", "Reference", "ScoringRules",
+    "Question", "Questionnaire", "QuestionnaireError", "Reference", "ScoreTable", "ScoringRules",
     "ShowIf", "Stage", "Supersedes", "ValidationIssue", "canonical_number", "crosswalk", "diff",
-    "load_file", "load_text", "parse", "score", "score_one", "validate_files",
+    "load_file", "load_text", "parse", "score", "score_one", "score_table", "validate_files",
     "visible_questions", "with_rules",
 ]

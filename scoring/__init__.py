@@ -4,19 +4,22 @@ Pure Python (PyYAML, jsonschema, numpy, pandas); no Flask, no SQLAlchemy.
 """
 
 from .crosswalk import crosswalk
+from .diff import Change, Diff, diff
 from .engine import score, score_one
 from .errors import QuestionnaireError, ValidationIssue
-from .model import (Band, Dimension, Option, Question, Questionnaire, ScoringRules, ShowIf,
-                    Stage, Supersedes, canonical_number)
+from .model import (HIDDEN_RULES, Band, Dimension, Measure, Option, Question, Questionnaire,
+                    Reference, ScoringRules, ShowIf, Stage, Supersedes, canonical_number)
 from .parse import FORMATS, load_file, load_text, parse, validate_files
-from .results import AssessmentScore, DimensionScore, Gap
+from .results import MEASURE_STATUSES, AssessmentScore, DimensionScore, Gap, MeasureScore
+from .variants import with_rules
 from .version import SCORING_VERSION
 from .visibility import visible_questions
 
 __all__ = [
-    "FORMATS", "SCORING_VERSION", "AssessmentScore", "Band", "Dimension", "DimensionScore",
-    "Gap", "Option", "Question", "Questionnaire", "QuestionnaireError", "ScoringRules",
-    "ShowIf", "Stage", "Supersedes", "ValidationIssue", "canonical_number", "crosswalk",
+    "Change", "Diff", "FORMATS", "HIDDEN_RULES", "MEASURE_STATUSES", "SCORING_VERSION", "AssessmentScore",
+    "Band", "Dimension", "DimensionScore", "Gap", "Measure", "MeasureScore", "Option",
+    "Question", "Questionnaire", "QuestionnaireError", "Reference", "ScoringRules",
+    "ShowIf", "Stage", "Supersedes", "ValidationIssue", "canonical_number", "crosswalk", "diff",
     "load_file", "load_text", "parse", "score", "score_one", "validate_files",
-    "visible_questions",
+    "visible_questions", "with_rules",
 ]

@@ -23,8 +23,10 @@ def explain(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals,
 
     The gaps of a dimension are the visible, applicable, scored questions of its first
     unattained stage with p_q < 1, unanswered ones included with p_q = 0 (under
-    ``exclude`` too: they are exactly what the respondent still has to do). Ties keep
-    file order. A dimension at the top level, or without stages, has no gaps.
+    ``exclude`` too: they are exactly what the respondent still has to do), and under
+    ``hidden: zero`` the hidden questions that count with p_q = 0 (value None: their
+    gate is not met). Ties keep file order. A dimension at the top level, or without
+    stages, has no gaps.
     """
     width = len(c.keys)
     cells = _gap_cells(c, block, visible, totals)
@@ -37,7 +39,8 @@ def explain(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals,
     by_shortfall = np.argsort(-shortfall, kind="stable")
     order = by_shortfall[np.argsort(group[by_shortfall], kind="stable")]
     cells, rows, cols = cells[order], rows[order], cols[order]
-    codes = np.where(block.valid.ravel()[cells], block.code.ravel()[cells], -1)
+    shown = block.valid.ravel()[cells] & visible.ravel()[cells]
+    codes = np.where(shown, block.code.ravel()[cells], -1)
     gaps = _gap_objects(c, cols, codes, shares[order], shortfall[order], texts)
     return _by_dimension(c, len(visible), rows, cols, gaps)
 
@@ -49,7 +52,7 @@ def _gap_cells(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals) -
         return np.empty(0, dtype=np.intp)
     first_unattained = np.where(totals.level < stages, totals.level, -1)
     in_stage = first_unattained[:, c.dimension] == c.stage
-    eligible = in_stage & visible & ~block.not_applicable & c.scored & (totals.shares < 1)
+    eligible = in_stage & totals.open_cells & (totals.shares < 1)
     return np.flatnonzero(eligible)
 
 

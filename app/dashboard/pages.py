@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from app import charts
 from app.i18n import localised
+from app.labels import source_labels
 from app.models import Country, User
 from app.services import dashboard as service
 from app.services import cycles as cycle_service
@@ -139,7 +140,8 @@ def _known(questionnaire, key: str) -> bool:
 
 def _gap(questionnaire, gap: dict, stages: dict, lang: str) -> dict:
     question = questionnaire.question(gap["question_key"])
-    return {"key": question.key, "text": localised(question.text, lang), "source": question.source,
+    return {"key": question.key, "text": localised(question.text, lang),
+            "source": "; ".join(source_labels(questionnaire, question, lang)),
             "stage": stages.get(gap.get("stage"), gap.get("stage") or ""), "weight": gap.get("weight"),
             "shortfall": gap.get("shortfall"), "answer": answer_label(question, gap, lang)}
 

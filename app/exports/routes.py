@@ -62,6 +62,13 @@ def answers_csv():
     return _download("answers.csv", exports.answer_rows(current_user, filters, _lang(filters)))
 
 
+@bp.route("/measures.csv")
+@login_required
+def measures_csv():
+    filters = _checked("measures.csv")
+    return _download("measures.csv", exports.measure_rows(current_user, filters, _lang(filters)))
+
+
 @bp.route("/workbook.xlsx")
 @login_required
 def workbook():

@@ -185,6 +185,12 @@ class ScoreRow(db.Model):
     answered: so.Mapped[int] = so.mapped_column(default=0)
     applicable: so.Mapped[int] = so.mapped_column(default=0)
     completeness: so.Mapped[Optional[float]] = so.mapped_column(sa.Float)
+    #: 100 · Σ w p [evidence] / Σ w p, exact percent; null when no points were won (scoring 2)
+    evidence_coverage: so.Mapped[Optional[float]] = so.mapped_column(sa.Float)
+    #: `_overall` rows: keys of the dimensions at the lowest level, in questionnaire order
+    weakest_dimensions: so.Mapped[Optional[list[str]]] = so.mapped_column(sa.JSON)
+    #: `_overall` rows: [{"id", "attainment" 0..1 or null, "status", "criteria"}] per catalogue measure
+    measures: so.Mapped[Optional[list[dict[str, Any]]]] = so.mapped_column(sa.JSON)
     #: the roadmap: the questions between this dimension and its next level
     explanation: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
     questionnaire_version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("questionnaire_version.id"))

@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from app import audit
 from app.extensions import db
 from app.models import Assessment, Attachment, User
+from app.services import scores
 from app.services.assessments import AnswerLocked, AssessmentError
 
 # extension -> (content type, magic prefixes that the file must start with; empty = any text)
@@ -82,6 +83,7 @@ def add(user: User, assessment: Assessment, question_key: str, upload: FileStora
     db.session.add(attachment)
     audit.record("attachment.add", user=user, assessment_id=assessment.id, question_key=question_key,
                  after={"filename": filename, "size": len(data), "sha256": attachment.sha256})
+    scores.rescore(assessment)  # evidence coverage counts attachments
     db.session.commit()
     return attachment
 
@@ -95,6 +97,7 @@ def remove(user: User, assessment: Assessment, attachment_id: int) -> None:
                  before={"filename": attachment.filename, "sha256": attachment.sha256})
     path = upload_dir() / attachment.stored_name
     db.session.delete(attachment)
+    scores.rescore(assessment)  # evidence coverage counts attachments
     db.session.commit()
     path.unlink(missing_ok=True)
 

@@ -28,7 +28,8 @@ BATCH = 2000
 SCORE_HEAD = ["country_code", "country_name", "cycle", "questionnaire_id", "questionnaire_version",
               "scoring_version", "assessment_id", "status", "dimension_key", "dimension_title", "level",
               "level_label", "index"]
-SCORE_TAIL = ["answered", "applicable", "completeness", "submitted_at", "validated_at"]
+SCORE_TAIL = ["answered", "applicable", "completeness", "submitted_at", "validated_at",
+              "evidence_coverage", "weakest_dimensions"]
 ANSWER_COLUMNS = ["country_code", "cycle", "questionnaire_id", "questionnaire_version", "dimension_key",
                   "question_key", "stage", "value", "value_label", "not_applicable", "points", "max_points",
                   "comment", "evidence_url", "updated_by", "updated_at"]
@@ -133,6 +134,7 @@ def score_rows(user: User | None, filters: Filters, lang: str) -> Iterator[list]
     name = (Country.name_ru if lang == "ru" else Country.name_en).label("country_name")
     query = (sa.select(ScoreRow.assessment_id, ScoreRow.dimension_key, ScoreRow.level, ScoreRow.index,
                        ScoreRow.stages, ScoreRow.answered, ScoreRow.applicable, ScoreRow.completeness,
+                       ScoreRow.evidence_coverage, ScoreRow.weakest_dimensions,
                        ScoreRow.scoring_version, Assessment.country_code, name, Assessment.cycle,
                        Assessment.questionnaire_version_id, Assessment.status, Assessment.submitted_at,
                        Assessment.validated_at)
@@ -160,13 +162,50 @@ def _score_row(row, questionnaire: scoring.Questionnaire, stage_keys: list[str],
             _dimension_title(questionnaire, row.dimension_key, lang), row.level,
             level_name(questionnaire, row.level, lang), _two(row.index),
             *[pct(stages.get(key)) for key in stage_keys],
-            row.answered, row.applicable, pct(row.completeness), iso(row.submitted_at), iso(row.validated_at)]
+            row.answered, row.applicable, pct(row.completeness), iso(row.submitted_at), iso(row.validated_at),
+            _two(row.evidence_coverage), ";".join(row.weakest_dimensions or ())]
 
 
 def _dimension_title(questionnaire: scoring.Questionnaire, key: str, lang: str) -> str:
     if key == OVERALL:
         return _("Overall")  # the caller forces the export language
     return next((localised(d.title, lang) for d in questionnaire.dimensions if d.key == key), key)
+
+
+# ---- measures --------------------------------------------------------------------------------
+
+MEASURE_COLUMNS = ["country_code", "country_name", "cycle", "questionnaire_id", "questionnaire_version",
+                   "scoring_version", "assessment_id", "status", "measure_id", "measure_title", "attainment",
+                   "measure_status", "criteria"]
+
+
+def measure_rows(user: User | None, filters: Filters, lang: str) -> Iterator[list]:
+    """The header, then one row per assessment and catalogue measure (DESIGN.md §5, measures.csv).
+
+    The figures are those stored on the `_overall` score row by the engine (scoring version 2);
+    an assessment scored by an older engine has no measure results until `flask scores recompute`.
+    """
+    by_id = _questionnaires(user, filters)
+    name = (Country.name_ru if lang == "ru" else Country.name_en).label("country_name")
+    query = (sa.select(ScoreRow.assessment_id, ScoreRow.measures, ScoreRow.scoring_version,
+                       Assessment.country_code, name, Assessment.cycle, Assessment.questionnaire_version_id,
+                       Assessment.status)
+             .join(Assessment, ScoreRow.assessment_id == Assessment.id).join(Country)
+             .where(_where(user, filters), ScoreRow.dimension_key == OVERALL)
+             .order_by(Assessment.country_code, Assessment.questionnaire_id, Assessment.cycle, Assessment.id))
+    return _measure_stream(query, by_id, lang)
+
+
+def _measure_stream(query: sa.Select, by_id: dict, lang: str) -> Iterator[list]:
+    yield MEASURE_COLUMNS
+    for row in _stream(query):
+        questionnaire = by_id[row.questionnaire_version_id]
+        titles = {m.id: localised(m.title, lang) for m in questionnaire.measures}
+        head = [row.country_code, row.country_name, row.cycle, questionnaire.id, questionnaire.version,
+                row.scoring_version, row.assessment_id, row.status]
+        for measure in row.measures or ():
+            yield [*head, measure["id"], titles.get(measure["id"], measure["id"]), pct(measure["attainment"]),
+                   measure["status"], measure["criteria"]]
 
 
 # ---- answers ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 import scoring
 from app.extensions import db
 from app.i18n import localised
-from app.labels import status_label
+from app.labels import source_labels, status_label
 from app.models import Answer, Assessment
 from app.services.questionnaires import parsed
 
@@ -199,7 +199,7 @@ def _question_row(ws, row, questionnaire, question: scoring.Question, answer: An
         "not_applicable": _("Yes") if answer and answer.not_applicable else None,
         "comment": answer.comment if answer else None, "evidence_url": answer.evidence_url if answer else None,
         "how_to_answer": how_to_answer(questionnaire, question, lang),
-        "help": localised(question.help, lang), "source": question.source,
+        "help": localised(question.help, lang), "source": "; ".join(source_labels(questionnaire, question, lang)),
     }
     for column in COLUMNS:
         cell = ws.cell(row, COLUMN_INDEX[column.key])

@@ -41,6 +41,8 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     REQUIRE_TOTP_FOR_STAFF = _bool("REQUIRE_TOTP_FOR_STAFF", False)
     NATIONAL_SEE_OTHER_COUNTRIES = _bool("NATIONAL_SEE_OTHER_COUNTRIES", True)
+    #: national users read other countries' answers (validated ones whose scores they see); app.access
+    NATIONAL_SEE_OTHER_COUNTRIES_ANSWERS = _bool("NATIONAL_SEE_OTHER_COUNTRIES_ANSWERS", False)
     PASSWORD_MIN_LENGTH = 12
     #: cycle deadlines are calendar dates in this IANA time zone (the EEC's, Moscow)
     CYCLE_TIME_ZONE = os.environ.get("CYCLE_TIME_ZONE", "Europe/Moscow")

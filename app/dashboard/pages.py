@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from flask_babel import gettext as _
 
-from app import charts
+from app import access, charts
 from app.i18n import localised
 from app.labels import source_labels
 from app.models import Country, User
@@ -105,14 +105,20 @@ def profile(user: User, country: Country, filters: Filters, lang: str) -> dict:
         questionnaire = found.questionnaire
         caption = (f"{country.name(lang)} · {localised(questionnaire.title, lang)} {questionnaire.version} · "
                    f"{found.assessment.cycle}")
+        answers_shown = access.may_see_answers(user, found.assessment)
         context.update(
             ladder=charts.stage_ladder(found.rows, questionnaire, lang, _("Stage attainment by dimension"), caption),
-            roadmap=roadmap(found, lang), names=charts.level_names(questionnaire, lang))
+            roadmap=roadmap(found, lang, answers_shown), names=charts.level_names(questionnaire, lang),
+            answers_shown=answers_shown)
     return context
 
 
-def roadmap(found: service.Profile, lang: str) -> list[dict]:
-    """Per dimension: its level, the next stage, and the engine's gaps with question text and sources."""
+def roadmap(found: service.Profile, lang: str, answers_shown: bool = True) -> list[dict]:
+    """Per dimension: its level, the next stage, and the engine's gaps with question text and sources.
+
+    Without `answers_shown` (access.may_see_answers) a gap carries neither the answer nor its shortfall,
+    which would give the answer's points away.
+    """
     questionnaire, plan = found.questionnaire, []
     stages = {s.key: localised(s.label, lang) for s in questionnaire.stages}
     for dimension in questionnaire.dimensions:
@@ -125,7 +131,7 @@ def roadmap(found: service.Profile, lang: str) -> list[dict]:
         plan.append({"key": dimension.key, "title": localised(dimension.title, lang), "row": row,
                      "level_name": charts.level_name(questionnaire, level, lang),
                      "next_stage": localised(following.label, lang) if following else None,
-                     "gaps": [_gap(questionnaire, gap, stages, lang) for gap in row.explanation or []
+                     "gaps": [_gap(questionnaire, gap, stages, lang, answers_shown) for gap in row.explanation or []
                               if _known(questionnaire, gap["question_key"])]})
     return plan
 
@@ -138,12 +144,13 @@ def _known(questionnaire, key: str) -> bool:
     return True
 
 
-def _gap(questionnaire, gap: dict, stages: dict, lang: str) -> dict:
+def _gap(questionnaire, gap: dict, stages: dict, lang: str, answers_shown: bool = True) -> dict:
     question = questionnaire.question(gap["question_key"])
     return {"key": question.key, "text": localised(question.text, lang),
             "source": "; ".join(source_labels(questionnaire, question, lang)),
             "stage": stages.get(gap.get("stage"), gap.get("stage") or ""), "weight": gap.get("weight"),
-            "shortfall": gap.get("shortfall"), "answer": answer_label(question, gap, lang)}
+            "shortfall": gap.get("shortfall") if answers_shown else None,
+            "answer": answer_label(question, gap, lang) if answers_shown else None}
 
 
 def answer_label(question, gap: dict, lang: str) -> str:

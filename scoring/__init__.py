@@ -9,6 +9,7 @@ from .engine import score, score_one
 from .errors import QuestionnaireError, ValidationIssue
 from .model import (HIDDEN_RULES, Band, Dimension, Measure, Option, Question, Questionnaire,
                     Reference, ScoringRules, ShowIf, Stage, Supersedes, canonical_number)
+from .next_level import NextLevel, next_level, smallest_set
 from .parse import FORMATS, load_file, load_text, parse, validate_files
 from .results import MEASURE_STATUSES, AssessmentScore, DimensionScore, Gap, MeasureScore
 from .variants import with_rules
@@ -20,6 +21,6 @@ __all__ = [
     "Band", "Dimension", "DimensionScore", "Gap", "Measure", "MeasureScore", "Option",
     "Question", "Questionnaire", "QuestionnaireError", "Reference", "ScoringRules",
     "ShowIf", "Stage", "Supersedes", "ValidationIssue", "canonical_number", "crosswalk", "diff",
-    "load_file", "load_text", "parse", "score", "score_one", "validate_files",
+    "NextLevel", "load_file", "load_text", "next_level", "parse", "score", "score_one", "smallest_set", "validate_files",
     "visible_questions", "with_rules",
 ]

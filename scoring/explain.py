@@ -41,7 +41,8 @@ def explain(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals,
     cells, rows, cols = cells[order], rows[order], cols[order]
     shown = block.valid.ravel()[cells] & visible.ravel()[cells]
     codes = np.where(shown, block.code.ravel()[cells], -1)
-    gaps = _gap_objects(c, cols, codes, shares[order], shortfall[order], texts)
+    counted = totals.counted_cells.ravel()[cells]
+    gaps = _gap_objects(c, cols, codes, shares[order], shortfall[order], counted, texts)
     return _by_dimension(c, len(visible), rows, cols, gaps)
 
 
@@ -57,9 +58,9 @@ def _gap_cells(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals) -
 
 
 def _gap_objects(c: Compiled, cols: np.ndarray, codes: np.ndarray, shares: np.ndarray,
-                 shortfall: np.ndarray, texts: list[str | None]) -> list[Gap]:
-    """One Gap per cell, built once per distinct (question, answer) pair and shared."""
-    pairs, distinct = pd.factorize(cols * (len(texts) + 1) + (codes + 1))
+                 shortfall: np.ndarray, counted: np.ndarray, texts: list[str | None]) -> list[Gap]:
+    """One Gap per cell, built once per distinct (question, answer, counted) and shared."""
+    pairs, distinct = pd.factorize((cols * (len(texts) + 1) + (codes + 1)) * 2 + counted)
     # Any cell of a pair will do: every cell of a pair describes the same gap.
     sample = np.zeros(len(distinct), dtype=np.intp)
     sample[pairs] = np.arange(len(pairs))
@@ -67,7 +68,7 @@ def _gap_objects(c: Compiled, cols: np.ndarray, codes: np.ndarray, shares: np.nd
     built = _gaps([c.dimension_keys[c.dimension[i]] for i in col], [c.keys[i] for i in col],
                   [c.stage_key[i] for i in col], c.weight[cols[sample]].tolist(),
                   shares[sample].tolist(), shortfall[sample].tolist(),
-                  [texts[i] for i in code], [i < 0 for i in code])
+                  [texts[i] for i in code], [i < 0 for i in code], counted[sample].tolist())
     return list(map(built.__getitem__, pairs.tolist()))
 
 

@@ -12,6 +12,7 @@ from app.models import Country, User
 from app.services import dashboard as service
 from app.services import cycles as cycle_service
 from app.services import dashboard_trends
+from app.services.next_level import way_to_next_level
 from app.services.dashboard import Filters
 from app.services.questionnaires import parsed
 
@@ -108,13 +109,14 @@ def profile(user: User, country: Country, filters: Filters, lang: str) -> dict:
         answers_shown = access.may_see_answers(user, found.assessment)
         context.update(
             ladder=charts.stage_ladder(found.rows, questionnaire, lang, _("Stage attainment by dimension"), caption),
-            roadmap=roadmap(found, lang, answers_shown), names=charts.level_names(questionnaire, lang),
+            roadmap=roadmap(found, lang, answers_shown, way_to_next_level(found.assessment)), names=charts.level_names(questionnaire, lang),
             answers_shown=answers_shown)
     return context
 
 
-def roadmap(found: service.Profile, lang: str, answers_shown: bool = True) -> list[dict]:
-    """Per dimension: its level, the next stage, and the engine's gaps with question text and sources.
+def roadmap(found: service.Profile, lang: str, answers_shown: bool = True, ways: dict | None = None) -> list[dict]:
+    """Per dimension: its level, the next stage, the engine's gaps with question text and sources, and the way
+    to the next level (`ways`: scoring.NextLevel by dimension; its criteria are marked `to_next`).
 
     Without `answers_shown` (access.may_see_answers) a gap carries neither the answer nor its shortfall,
     which would give the answer's points away.
@@ -128,11 +130,14 @@ def roadmap(found: service.Profile, lang: str, answers_shown: bool = True) -> li
         level = row.level
         following = (questionnaire.stages[level] if level is not None and level < len(questionnaire.stages)
                      else None)
-        plan.append({"key": dimension.key, "title": localised(dimension.title, lang), "row": row,
+        way = (ways or {}).get(dimension.key)
+        chosen = set(way.criteria) if way else set()
+        plan.append({"key": dimension.key, "title": localised(dimension.title, lang), "row": row, "way": way,
                      "level_name": charts.level_name(questionnaire, level, lang),
                      "next_stage": localised(following.label, lang) if following else None,
-                     "gaps": [_gap(questionnaire, gap, stages, lang, answers_shown) for gap in row.explanation or []
-                              if _known(questionnaire, gap["question_key"])]})
+                     "gaps": [{**_gap(questionnaire, gap, stages, lang, answers_shown),
+                               "to_next": gap["question_key"] in chosen}
+                              for gap in row.explanation or [] if _known(questionnaire, gap["question_key"])]})
     return plan
 
 

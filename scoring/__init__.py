@@ -3,6 +3,7 @@
 Pure Python (PyYAML, jsonschema, numpy, pandas); no Flask, no SQLAlchemy.
 """
 
+from .comparable import common_criteria, comparable_pairs, restrict
 from .crosswalk import crosswalk
 from .diff import Change, Diff, diff
 from .engine import score, score_one
@@ -20,7 +21,8 @@ __all__ = [
     "Change", "Diff", "FORMATS", "HIDDEN_RULES", "MEASURE_STATUSES", "SCORING_VERSION", "AssessmentScore",
     "Band", "Dimension", "DimensionScore", "Gap", "Measure", "MeasureScore", "Option",
     "Question", "Questionnaire", "QuestionnaireError", "Reference", "ScoringRules",
-    "ShowIf", "Stage", "Supersedes", "ValidationIssue", "canonical_number", "crosswalk", "diff",
+    "ShowIf", "Stage", "Supersedes", "ValidationIssue", "canonical_number", "common_criteria",
+    "comparable_pairs", "crosswalk", "diff", "restrict",
     "NextLevel", "load_file", "load_text", "next_level", "parse", "score", "score_one", "smallest_set", "validate_files",
     "visible_questions", "with_rules",
 ]

@@ -11,7 +11,7 @@ from app.labels import source_labels
 from app.models import Country, User
 from app.services import dashboard as service
 from app.services import cycles as cycle_service
-from app.services import dashboard_trends
+from app.services import dashboard_comparable, dashboard_trends
 from app.services.next_level import way_to_next_level
 from app.services.dashboard import Filters
 from app.services.questionnaires import parsed
@@ -65,12 +65,21 @@ def trends(user: User, filters: Filters, lang: str) -> dict:
     filters = context["filters"]
     if filters.dimension != service.OVERALL and filters.dimension not in {d.key for d in dimensions}:
         filters = replace(filters, dimension=service.OVERALL)
-    points = dashboard_trends.trend_points(user, replace(filters, cycle=None), version.questionnaire_id, lang)
+    comparable = None
+    if filters.comparable:
+        comparable = dashboard_comparable.comparable_trend(user, replace(filters, cycle=None),
+                                                           version.questionnaire_id, lang)
+        points = comparable.points
+    else:
+        points = dashboard_trends.trend_points(user, replace(filters, cycle=None), version.questionnaire_id, lang)
     subject = next((localised(d.title, lang) for d in dimensions if d.key == filters.dimension), _("Overall"))
     caption = f"{localised(version.title, lang)} · {subject}"
+    if comparable is not None:
+        caption += " · " + _("comparable criteria only (%(count)d)", count=comparable.criteria)
     names = charts.level_names(questionnaire, lang)
     context.update(
         filters=filters, dimensions=dimensions, points=points, changes=charts.version_changes(points),
+        comparable=comparable,
         index_chart=charts.index_trend(points, lang, _("Index over cycles"), caption),
         level_chart=charts.level_trend(points, names, lang, _("Level over cycles"), caption))
     return context

@@ -12,6 +12,7 @@ from app.models import Country, User
 from app.services import dashboard as service
 from app.services import cycles as cycle_service
 from app.services import dashboard_comparable, dashboard_trends
+from app.services.dashboard_average import average
 from app.services.next_level import way_to_next_level
 from app.services.dashboard import Filters
 from app.services.questionnaires import parsed
@@ -48,9 +49,11 @@ def comparison(user: User, filters: Filters, lang: str) -> dict:
     series = service.comparison(user, filters, context["version"], lang)
     caption = _caption(context, filters.cycle)
     radar_title = (_("Dimension levels") if filters.view == "level" else _("Dimension index (0–100)"))
+    mean = average(series, [d.key for d in questionnaire.dimensions] + [service.OVERALL]) if len(series) > 1 else None
+    label = _("EEU average (mean of the %(count)d countries shown)", count=len(series))
     context.update(
-        series=series, names=charts.level_names(questionnaire, lang),
-        radar=charts.radar(series, questionnaire, lang, filters.view, radar_title, caption),
+        series=series, names=charts.level_names(questionnaire, lang), average=mean, average_label=label,
+        radar=charts.radar(series, questionnaire, lang, filters.view, radar_title, caption, mean, label),
         heatmap=charts.heatmap(series, questionnaire, lang, _("Levels by dimension"), caption))
     return context
 

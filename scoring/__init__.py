@@ -13,6 +13,7 @@ from .model import (HIDDEN_RULES, Band, Dimension, Measure, Option, Question, Qu
 from .next_level import NextLevel, next_level, smallest_set
 from .parse import FORMATS, load_file, load_text, parse, validate_files
 from .results import MEASURE_STATUSES, AssessmentScore, DimensionScore, Gap, MeasureScore
+from .table import ScoreTable, score_table
 from .variants import with_rules
 from .version import SCORING_VERSION
 from .visibility import visible_questions
@@ -20,9 +21,9 @@ from .visibility import visible_questions
 __all__ = [
     "Change", "Diff", "FORMATS", "HIDDEN_RULES", "MEASURE_STATUSES", "SCORING_VERSION", "AssessmentScore",
     "Band", "Dimension", "DimensionScore", "Gap", "Measure", "MeasureScore", "Option",
-    "Question", "Questionnaire", "QuestionnaireError", "Reference", "ScoringRules",
+    "NextLevel", "Question", "Questionnaire", "QuestionnaireError", "Reference", "ScoreTable", "ScoringRules",
     "ShowIf", "Stage", "Supersedes", "ValidationIssue", "canonical_number", "common_criteria",
-    "comparable_pairs", "crosswalk", "diff", "restrict",
-    "NextLevel", "load_file", "load_text", "next_level", "parse", "score", "score_one", "smallest_set", "validate_files",
+    "comparable_pairs", "crosswalk", "diff", "load_file", "load_text", "next_level", "parse", "restrict",
+    "score", "score_one", "score_table", "smallest_set", "validate_files",
     "visible_questions", "with_rules",
 ]

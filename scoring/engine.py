@@ -71,13 +71,8 @@ def score(q: Questionnaire, answers: Any,
     ``answers`` is a DataFrame or an iterable of dicts/records with ``assessment_id``,
     ``question_key``, ``value`` and ``not_applicable``; unknown question keys are ignored.
     """
-    c = compiled(q)
-    columns = read_columns(answers)
-    if columns["assessment_id"] is None:
-        raise ValueError("the answers have no assessment_id column (use score_one for "
-                         "the answers of one assessment)")
-    ids = assessment_codes(columns["assessment_id"], assessment_ids or ())
-    return _score(q, c, encode(c, columns, ids))
+    c, coded = prepare(q, answers, assessment_ids)
+    return _score(q, c, coded)
 
 
 def score_one(q: Questionnaire, answers: Any) -> AssessmentScore:
@@ -98,13 +93,48 @@ def _single_id(column: Any) -> Hashable:
     return distinct[0] if len(distinct) else None
 
 
-def _score(q: Questionnaire, c: Compiled, answers: Answers) -> list[AssessmentScore]:
+def prepare(q: Questionnaire, answers: Any, assessment_ids: Iterable[Hashable] | None = None
+            ) -> tuple[Compiled, Answers]:
+    """The compiled questionnaire and the coded answers of ``score`` (same inputs and errors)."""
+    c = compiled(q)
+    columns = read_columns(answers)
+    if columns["assessment_id"] is None:
+        raise ValueError("the answers have no assessment_id column (use score_one for "
+                         "the answers of one assessment)")
+    ids = assessment_codes(columns["assessment_id"], assessment_ids or ())
+    return c, encode(c, columns, ids)
+
+
+@dataclass(slots=True)
+class Block:
+    """Assessments [start, stop) with their answer matrices, visibility and totals."""
+
+    start: int
+    stop: int
+    cells: Cells
+    visible: np.ndarray
+    totals: Totals
+
+
+def blocks(q: Questionnaire, c: Compiled, answers: Answers) -> Iterator[Block]:
+    """The assessments in blocks of about CHUNK_CELLS cells, each scored by ``aggregate``.
+
+    This is the one arithmetic path: ``score`` builds result objects from the blocks and
+    ``table.score_table`` builds DataFrames from the same blocks.
+    """
     step = max(1, CHUNK_CELLS // max(len(c.keys), 1))
+    for start in range(0, len(answers.ids), step):
+        stop = min(start + step, len(answers.ids))
+        block = cells(c, answers, start, stop)
+        visible = visibility(c, block)
+        yield Block(start, stop, block, visible, aggregate(c, q.rules, block, visible))
+
+
+def _score(q: Questionnaire, c: Compiled, answers: Answers) -> list[AssessmentScore]:
     results: list[AssessmentScore] = []
     with _collector_paused():
-        for start in range(0, len(answers.ids), step):
-            stop = min(start + step, len(answers.ids))
-            results.extend(_score_block(q, c, answers, start, stop))
+        for block in blocks(q, c, answers):
+            results.extend(_results(q, c, answers, block))
     return results
 
 
@@ -126,13 +156,11 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _score_block(q: Questionnaire, c: Compiled, answers: Answers, start: int, stop: int
-                 ) -> list[AssessmentScore]:
-    block = cells(c, answers, start, stop)
-    visible = visibility(c, block)
-    totals = aggregate(c, q.rules, block, visible)
-    gaps = explain(c, block, visible, totals, answers.values.text)
-    return assemble(q, c, answers.ids[start:stop], totals, gaps, hidden_sets(c, visible))
+def _results(q: Questionnaire, c: Compiled, answers: Answers, block: Block
+             ) -> list[AssessmentScore]:
+    gaps = explain(c, block.cells, block.visible, block.totals, answers.values.text)
+    return assemble(q, c, answers.ids[block.start:block.stop], block.totals, gaps,
+                    hidden_sets(c, block.visible))
 
 
 def aggregate(c: Compiled, rules: ScoringRules, block: Cells, visible: np.ndarray) -> Totals:

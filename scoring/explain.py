@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,9 +18,28 @@ if TYPE_CHECKING:
 _gaps = fast_constructor(Gap)
 
 
+@dataclass(slots=True)
+class GapCells:
+    """The gaps of a block as arrays, in (assessment, dimension, largest shortfall) order."""
+
+    rows: np.ndarray  # assessment position within the block
+    cols: np.ndarray  # question column
+    codes: np.ndarray  # value code of the current answer, -1 when none is shown
+    shares: np.ndarray
+    shortfall: np.ndarray
+    counted: np.ndarray  # whether the question is in the sums now (Gap.counted)
+
+
 def explain(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals,
             texts: list[str | None]) -> list[dict[str, tuple[Gap, ...]]]:
-    """For each assessment, dimension key -> gaps, largest shortfall first.
+    """For each assessment, dimension key -> gaps, largest shortfall first (see ``gap_cells``)."""
+    found = gap_cells(c, block, visible, totals)
+    gaps = _gap_objects(c, found.cols, found.codes, found.shares, found.shortfall, found.counted, texts)
+    return _by_dimension(c, len(visible), found.rows, found.cols, gaps)
+
+
+def gap_cells(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals) -> GapCells:
+    """The gaps of every assessment of a block.
 
     The gaps of a dimension are the visible, applicable, scored questions of its first
     unattained stage with p_q < 1, unanswered ones included with p_q = 0 (under
@@ -42,8 +62,7 @@ def explain(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals,
     shown = block.valid.ravel()[cells] & visible.ravel()[cells]
     codes = np.where(shown, block.code.ravel()[cells], -1)
     counted = totals.counted_cells.ravel()[cells]
-    gaps = _gap_objects(c, cols, codes, shares[order], shortfall[order], counted, texts)
-    return _by_dimension(c, len(visible), rows, cols, gaps)
+    return GapCells(rows, cols, codes, shares[order], shortfall[order], counted)
 
 
 def _gap_cells(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals) -> np.ndarray:

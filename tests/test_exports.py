@@ -18,7 +18,7 @@ SCORE_COLUMNS = ["country_code", "country_name", "cycle", "questionnaire_id", "q
                  "completeness", "submitted_at", "validated_at", "evidence_coverage", "weakest_dimensions"]
 ANSWER_COLUMNS = ["country_code", "cycle", "questionnaire_id", "questionnaire_version", "dimension_key",
                   "question_key", "stage", "value", "value_label", "not_applicable", "points", "max_points",
-                  "comment", "evidence_url", "updated_by", "updated_at"]
+                  "comment", "evidence_url", "updated_by", "updated_at", "hidden"]
 V1 = "questionnaire=mini-maturity@2026.1"
 
 

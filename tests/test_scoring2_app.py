@@ -134,3 +134,37 @@ def test_an_attachment_counts_as_evidence(app, runner, imported, client, make_us
         db.session.commit()
         coverage = scores.rows_for(assessment.id)["transit"].evidence_coverage
     assert coverage == pytest.approx(100 * 2 / 4)  # seal-data (w2) of e-transit 1 + seals 1 + seal-data 2
+
+
+def test_answers_csv_marks_hidden_answers_and_gives_them_0_points_under_hidden_zero(runner, imported, tmp_path):
+    # A stale answer to seal-data, kept after seals became "no": hidden, counted as 0 under hidden: zero.
+    path = tmp_path / "kz.csv"
+    for text in ("question_key,value\ntransit.seals,yes\ntransit.seal-data,yes\n", "question_key,value\n"
+                 "transit.seals,no\n"):
+        path.write_text(text, encoding="utf-8")
+        result = runner.invoke(args=["assessments", "import", str(path), "--country", "KZ", "--cycle", "2026",
+                                     "--questionnaire", LABEL])
+        assert result.exit_code == 0, result.output
+    rows = {(r["country_code"], r["question_key"]): r for r in export(runner, "answers", "--status", "all")}
+    hidden = rows[("KZ", "transit.seal-data")]
+    assert (hidden["hidden"], hidden["points"], hidden["max_points"]) == ("true", "0.00", "1.00")
+    shown = rows[("BY", "transit.seal-data")]
+    assert (shown["hidden"], shown["points"]) == ("false", "1.00")
+    assert {r["hidden"] for key, r in rows.items() if key != ("KZ", "transit.seal-data")} == {"false"}
+
+
+def test_answers_csv_leaves_the_points_of_a_hidden_answer_empty_under_exclude(app, runner, countries, tmp_path):
+    text = (DATA / "roadmap-2026.1.yaml").read_text(encoding="utf-8").replace(", hidden: zero}", "}")
+    text = text.replace('version: "2026.1"', 'version: "2026.9"')
+    source = tmp_path / "2026.9.yaml"
+    source.write_text(text, encoding="utf-8")
+    assert runner.invoke(args=["questionnaires", "load", str(source)]).exit_code == 0
+    path = tmp_path / "answers.csv"
+    for text in ("question_key,value\ntransit.seals,yes\ntransit.seal-data,yes\n", "question_key,value\n"
+                 "transit.seals,no\n"):
+        path.write_text(text, encoding="utf-8")
+        result = runner.invoke(args=["assessments", "import", str(path), "--country", "AM", "--cycle", "2026",
+                                     "--questionnaire", "roadmap-mini@2026.9"])
+        assert result.exit_code == 0, result.output
+    rows = {r["question_key"]: r for r in export(runner, "answers", "--status", "all")}
+    assert (rows["transit.seal-data"]["hidden"], rows["transit.seal-data"]["points"]) == ("true", "")

@@ -74,8 +74,9 @@ def test_the_profile_shows_evidence_coverage_per_dimension_and_the_weakest(clien
 def test_the_comparison_table_shows_evidence_coverage(client, imported, make_user, auth):
     auth.login(make_user("analyst"))
     text = page(client, "/dashboard/?questionnaire=roadmap-mini@2026.1&status=submitted&country=AM&country=BY")
-    assert "Evidence coverage" in text and "75%" in text
-    assert "Weakest: Transit, Legal framework" in text
+    assert 'data-testid="evidence-AM">evidence 75%' in text and 'data-testid="evidence-BY">evidence 0%' in text
+    assert "Evidence coverage is the share of the achieved points" in text
+    assert text.count("evidence 67%") == 1 and text.count("evidence 100%") == 1  # AM transit and legal
 
 
 def test_the_profile_lists_the_roadmap_measures_with_their_status(client, imported, make_user, auth):

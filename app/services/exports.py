@@ -32,7 +32,7 @@ SCORE_TAIL = ["answered", "applicable", "completeness", "submitted_at", "validat
               "evidence_coverage", "weakest_dimensions"]
 ANSWER_COLUMNS = ["country_code", "cycle", "questionnaire_id", "questionnaire_version", "dimension_key",
                   "question_key", "stage", "value", "value_label", "not_applicable", "points", "max_points",
-                  "comment", "evidence_url", "updated_by", "updated_at"]
+                  "comment", "evidence_url", "updated_by", "updated_at", "hidden"]
 
 
 class ExportError(ValueError):
@@ -235,10 +235,28 @@ def _answer_stream(query: sa.Select, by_id: dict, lang: str) -> Iterator[list]:
         questionnaire = by_id[first.questionnaire_version_id]
         order, last = describe.order(questionnaire), len(questionnaire.questions)
         head = [first.country_code, first.cycle, questionnaire.id, questionnaire.version]
+        visible = scoring.visible_questions(questionnaire, {r.question_key: (r.value, r.not_applicable)
+                                                            for r in rows})
         for _id, key, value, na, comment, evidence, updated, email, *_rest in sorted(
                 rows, key=lambda r: order.get(r[1], last)):
-            yield [*head, *describe(questionnaire, key, value, na), comment or "", evidence or "", email or "",
-                   iso(updated)]
+            hidden = key not in visible and key in order
+            described = describe(questionnaire, key, value, na)
+            if hidden:
+                described = [*described[:6], hidden_points(questionnaire, key, na), described[7]]
+            yield [*head, *described, comment or "", evidence or "", email or "", iso(updated),
+                   "true" if hidden else "false"]
+
+
+def hidden_points(questionnaire: scoring.Questionnaire, key: str, na: bool = False) -> float | None:
+    """The points exported for an answer whose question show_if hides (DESIGN.md §5, answers.csv).
+
+    Under ``hidden: exclude`` (the default) a hidden answer is not counted, so its points are empty;
+    under ``hidden: zero`` it counts with no points, 0.00 (a not-applicable mark still takes it out).
+    """
+    question = questionnaire.question(key)
+    if na or not question.scored or question.hidden_rule(questionnaire.rules) != "zero":
+        return None
+    return 0.0
 
 
 class _AnswerDescriber:

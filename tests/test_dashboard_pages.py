@@ -61,7 +61,8 @@ def test_filters_live_in_the_url(client, seeded, analyst):
 
 def test_pages_have_no_inline_script_and_keep_the_content_security_policy(client, seeded, analyst):
     for url in ("/dashboard/", "/dashboard/trends", "/dashboard/trends?comparable=1", "/dashboard/overview",
-                "/dashboard/country/AM", "/dashboard/measures", "/dashboard/kpis", "/exports/"):
+                "/dashboard/country/AM", "/dashboard/country/AM/report", "/dashboard/measures", "/dashboard/kpis",
+                "/exports/"):
         response = client.get(url)
         html = response.get_data(as_text=True)
         scripts = re.findall(r"<script([^>]*)>", html)
@@ -163,7 +164,8 @@ def test_an_analyst_sees_no_draft_scores_in_the_overview(client, seeded, analyst
 def test_every_page_says_so_when_there_is_nothing_to_show_yet(client, make_user, auth):
     auth.login(make_user("analyst"))
     for url in ("/dashboard/", "/dashboard/trends", "/dashboard/trends?comparable=1", "/dashboard/overview",
-                "/dashboard/country/AM", "/dashboard/measures", "/dashboard/kpis", "/exports/"):
+                "/dashboard/country/AM", "/dashboard/country/AM/report", "/dashboard/measures", "/dashboard/kpis",
+                "/exports/"):
         response = client.get(url)
         assert response.status_code == 200, url
     assert "There are no assessments you may see" in client.get("/dashboard/").get_data(as_text=True)

@@ -119,9 +119,10 @@ def profile(user: User, country: Country, filters: Filters, lang: str) -> dict:
         caption = (f"{country.name(lang)} · {localised(questionnaire.title, lang)} {questionnaire.version} · "
                    f"{found.assessment.cycle}")
         answers_shown = access.may_see_answers(user, found.assessment)
+        ways = way_to_next_level(found.assessment)
         context.update(
             ladder=charts.stage_ladder(found.rows, questionnaire, lang, _("Stage attainment by dimension"), caption),
-            roadmap=roadmap(found, lang, answers_shown, way_to_next_level(found.assessment)), names=charts.level_names(questionnaire, lang),
+            roadmap=roadmap(found, lang, answers_shown, ways), names=charts.level_names(questionnaire, lang), ways=ways,
             answers_shown=answers_shown)
     return context
 

@@ -18,7 +18,6 @@ from app.services import dashboard_kpis
 from app.services.countries import EEU_MEMBERS
 from app.services.dashboard import Filters
 from app.services.dashboard_average import average
-from app.services.next_level import way_to_next_level
 
 #: the radar is drawn at a fixed size that fits the printable width of A4 (180 mm at 96 dpi = 680 px)
 RADAR_SIZE = {"width": 660, "height": 520}
@@ -48,7 +47,6 @@ def report(user: User, country: Country, filters: Filters, lang: str) -> dict:
     context.update(radar_report=radar, average=mean, average_label=label, overall=overall,
                    weakest=dimension_titles(questionnaire, overall.weakest_dimensions or []) if overall else "",
                    kpi_rows=_kpis(user, context["filters"], country, assessment, lang),
-                   ways=way_to_next_level(assessment),
                    stage_names=" → ".join(localised(s.label, lang) for s in questionnaire.stages))
     return context
 

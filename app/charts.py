@@ -90,8 +90,12 @@ def _series_name(series, all_series) -> str:
 # ---- comparison ------------------------------------------------------------------------------
 
 def radar(series: Sequence, questionnaire: scoring.Questionnaire, lang: str, mode: str = "index",
-          title: str = "", subtitle: str = "") -> dict:
-    """One closed scatterpolar trace per country over the dimensions: indices (0-100) or levels."""
+          title: str = "", subtitle: str = "", average=None, average_label: str = "") -> dict:
+    """One closed scatterpolar trace per country over the dimensions: indices (0-100) or levels.
+
+    `average` (app.services.dashboard_average.Average) adds a dashed trace named `average_label`: the mean
+    of the countries' indices (or levels) per dimension.
+    """
     theta = [wrap(localised(d.title, lang), 22) for d in questionnaire.dimensions]
     keys = [d.key for d in questionnaire.dimensions]
     names = level_names(questionnaire, lang)
@@ -111,6 +115,13 @@ def radar(series: Sequence, questionnaire: scoring.Questionnaire, lang: str, mod
                      "theta": theta + theta[:1], "text": text + text[:1], "mode": "lines+markers",
                      "fill": "toself", "fillcolor": _transparent(colour), "line": {"color": colour, "width": 2},
                      "marker": {"size": 6}, "hovertemplate": hover, "connectgaps": False})
+    if average is not None:
+        values = average.level if mode == "level" else average.index
+        r = [values.get(k) for k in keys]
+        text = ["—" if v is None else f"{v:.1f}" for v in r]
+        data.append({"type": "scatterpolar", "name": average_label, "r": r + r[:1], "theta": theta + theta[:1],
+                     "text": text + text[:1], "mode": "lines", "line": {"color": "#343a40", "width": 2, "dash": "dash"},
+                     "hovertemplate": "%{theta}<br>%{text}<extra>%{fullData.name}</extra>", "connectgaps": False})
     radial = ({"range": [0, len(names) - 1], "tickvals": list(range(len(names))), "ticktext": names,
                "dtick": 1} if mode == "level" else {"range": [0, 100]})
     # the radial scale sits between the first two spokes, not on top of the first dimension's label

@@ -109,7 +109,8 @@ def dimension_scores(c: Compiled, totals: Totals) -> list[DimensionScore]:
     """Scores of every (assessment, dimension), assessment by assessment."""
     keep_level = totals.counted & bool(c.stage_keys)
     return _scores(c.dimension_keys * len(totals.level), totals.level, keep_level,
-                   totals.index, totals.stage, totals.counts, c.stage_keys, totals.evidence)
+                   totals.index, totals.stage, totals.counts, c.stage_keys, totals.evidence,
+                   totals.lacking)
 
 
 def overall_scores(c: Compiled, totals: Totals) -> list[DimensionScore]:
@@ -119,18 +120,19 @@ def overall_scores(c: Compiled, totals: Totals) -> list[DimensionScore]:
     return _scores([OVERALL] * len(level), np.where(keep, level, 0).astype(np.int64), keep,
                    totals.overall_index, totals.overall_stage[:, None, :],
                    totals.counts.sum(axis=2, keepdims=True), c.stage_keys,
-                   totals.overall_evidence)
+                   totals.overall_evidence, np.full(len(level), np.nan))
 
 
 def _scores(keys: list[str], level: np.ndarray, keep_level: np.ndarray, index: np.ndarray,
             stage: np.ndarray, counts: np.ndarray, stage_keys: tuple[str, ...],
-            evidence: np.ndarray) -> list[DimensionScore]:
+            evidence: np.ndarray, lacking: np.ndarray) -> list[DimensionScore]:
     answered, applicable, required_answered, required_visible = (
         counts.reshape(4, -1).astype(np.int64).tolist())
     return _dimension_scores(
         keys, _nullable(level, keep_level), _nullable(index),
         _stage_dicts(stage_keys, stage), answered, applicable, required_answered,
-        required_visible, _nullable(_completeness(counts)), _nullable(evidence))
+        required_visible, _nullable(_completeness(counts)), _nullable(evidence),
+        _nullable(lacking))
 
 
 def _nullable(values: np.ndarray, keep: np.ndarray | bool = True) -> list:

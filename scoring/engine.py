@@ -60,6 +60,8 @@ class Totals:
     overall_evidence: np.ndarray  # (assessment,) pooled over every dimension
     measures: np.ndarray  # (3, assessment, measure): points won, points possible, criteria
     open_cells: np.ndarray  # (assessment, question): questions a roadmap may list
+    counted_cells: np.ndarray  # (assessment, question): questions in the sums
+    lacking: np.ndarray  # (assessment, dimension): weighted points the first unattained stage lacks
 
 
 def score(q: Questionnaire, answers: Any,
@@ -188,7 +190,21 @@ def aggregate(c: Compiled, rules: ScoringRules, block: Cells, visible: np.ndarra
         overall_index=_overall_index(rules.overall_index, index, weight, won, possible),
         evidence=100 * _ratio(substantiated, claimed),
         overall_evidence=100 * _ratio(substantiated.sum(axis=1), claimed.sum(axis=1)),
-        measures=measure_sums(c, points, weights, counted), open_cells=open_cells)
+        measures=measure_sums(c, points, weights, counted), open_cells=open_cells,
+        counted_cells=counted, lacking=points_lacking(rules, len(c.stage_keys), level, won, possible))
+
+
+def points_lacking(rules: ScoringRules, stages: int, level: np.ndarray, won: np.ndarray,
+                   possible: np.ndarray) -> np.ndarray:
+    """(assessment, dimension): t · Σ w − Σ w p over the counted questions of the first
+    unattained stage, in weighted points (the way to the next level, DESIGN §4 explanation);
+    NaN at the top level and without stages."""
+    if not stages or not level.size:
+        return np.full(level.shape, np.nan)
+    at = np.minimum(level, stages - 1)[..., None]
+    lack = (rules.stage_threshold * np.take_along_axis(possible, at, axis=2)
+            - np.take_along_axis(won, at, axis=2))[..., 0]
+    return np.where(level < stages, np.maximum(lack, 0.0), np.nan)
 
 
 def counted_cells(c: Compiled, rules: ScoringRules, block: Cells, visible: np.ndarray

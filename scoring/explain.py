@@ -27,13 +27,14 @@ class GapCells:
     codes: np.ndarray  # value code of the current answer, -1 when none is shown
     shares: np.ndarray
     shortfall: np.ndarray
+    counted: np.ndarray  # whether the question is in the sums now (Gap.counted)
 
 
 def explain(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals,
             texts: list[str | None]) -> list[dict[str, tuple[Gap, ...]]]:
     """For each assessment, dimension key -> gaps, largest shortfall first (see ``gap_cells``)."""
     found = gap_cells(c, block, visible, totals)
-    gaps = _gap_objects(c, found.cols, found.codes, found.shares, found.shortfall, texts)
+    gaps = _gap_objects(c, found.cols, found.codes, found.shares, found.shortfall, found.counted, texts)
     return _by_dimension(c, len(visible), found.rows, found.cols, gaps)
 
 
@@ -60,7 +61,8 @@ def gap_cells(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals) ->
     cells, rows, cols = cells[order], rows[order], cols[order]
     shown = block.valid.ravel()[cells] & visible.ravel()[cells]
     codes = np.where(shown, block.code.ravel()[cells], -1)
-    return GapCells(rows, cols, codes, shares[order], shortfall[order])
+    counted = totals.counted_cells.ravel()[cells]
+    return GapCells(rows, cols, codes, shares[order], shortfall[order], counted)
 
 
 def _gap_cells(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals) -> np.ndarray:
@@ -75,9 +77,9 @@ def _gap_cells(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals) -
 
 
 def _gap_objects(c: Compiled, cols: np.ndarray, codes: np.ndarray, shares: np.ndarray,
-                 shortfall: np.ndarray, texts: list[str | None]) -> list[Gap]:
-    """One Gap per cell, built once per distinct (question, answer) pair and shared."""
-    pairs, distinct = pd.factorize(cols * (len(texts) + 1) + (codes + 1))
+                 shortfall: np.ndarray, counted: np.ndarray, texts: list[str | None]) -> list[Gap]:
+    """One Gap per cell, built once per distinct (question, answer, counted) and shared."""
+    pairs, distinct = pd.factorize((cols * (len(texts) + 1) + (codes + 1)) * 2 + counted)
     # Any cell of a pair will do: every cell of a pair describes the same gap.
     sample = np.zeros(len(distinct), dtype=np.intp)
     sample[pairs] = np.arange(len(pairs))
@@ -85,7 +87,7 @@ def _gap_objects(c: Compiled, cols: np.ndarray, codes: np.ndarray, shares: np.nd
     built = _gaps([c.dimension_keys[c.dimension[i]] for i in col], [c.keys[i] for i in col],
                   [c.stage_key[i] for i in col], c.weight[cols[sample]].tolist(),
                   shares[sample].tolist(), shortfall[sample].tolist(),
-                  [texts[i] for i in code], [i < 0 for i in code])
+                  [texts[i] for i in code], [i < 0 for i in code], counted[sample].tolist())
     return list(map(built.__getitem__, pairs.tolist()))
 
 

@@ -20,6 +20,16 @@ class Gap:
     shortfall: float  # w_q * (1 - p_q)
     value: str | None
     not_answered: bool
+    #: whether the question is in the sums now (False: unanswered under ``unanswered: exclude``)
+    counted: bool = True
+
+    def gain_at(self, threshold: float) -> float:
+        """Weighted points its best answer adds to Σ w p − t · Σ w of its stage (threshold t).
+
+        A counted question gains w (1 − p); an uncounted one (unanswered under ``unanswered:
+        exclude``) enters numerator and denominator alike and gains w (1 − t).
+        """
+        return self.shortfall if self.counted else self.weight * (1 - threshold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +53,9 @@ class DimensionScore:
     required_visible: int
     completeness: float | None
     evidence_coverage: float | None = None
+    #: weighted points the first unattained stage lacks to reach the threshold (t · Σ w − Σ w p);
+    #: None at the top level, without stages and on ``_overall``
+    points_lacking: float | None = None
 
 
 MEASURE_STATUSES = ("implemented", "in_progress", "not_started", "no_data")

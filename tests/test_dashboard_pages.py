@@ -33,7 +33,8 @@ def test_by_default_the_comparison_opens_on_the_newest_questionnaire_version_wit
 def test_the_comparison_shows_the_eeu_members_latest_validated_assessments(client, seeded, analyst):
     charts = figures(client.get(f"/dashboard/?{Q}"))
     radar, heatmap = charts["radar"], charts["heatmap"]
-    assert [t["name"] for t in radar["data"]] == ["Armenia", "Belarus"]
+    assert [t["name"] for t in radar["data"]] == ["Armenia", "Belarus",
+                                                  "EEU average (mean of the 2 countries shown)"]
     assert radar["data"][0]["r"] == [75.0, 100.0, 75.0]
     assert heatmap["data"][0]["text"][1] == ["Below<br>“Paperless”<br>25.0", "Below<br>“Paperless”<br>0.0",
                                              "Below<br>“Paperless”<br>12.5"]
@@ -44,7 +45,7 @@ def test_the_figures_carry_exactly_the_stored_score_rows(app, client, seeded, an
     with app.app_context():
         stored = {code: scores.rows_for(seeded[(code, "2025")]) for code in ("AM", "BY", "KZ")}
         expected = {code: [rows["legal"].index, rows["tech"].index] for code, rows in stored.items()}
-    assert {t["name"]: t["r"][:2] for t in radar["data"]} == {
+    assert {t["name"]: t["r"][:2] for t in radar["data"][:-1]} == {
         "Armenia": expected["AM"], "Belarus": expected["BY"], "Kazakhstan": expected["KZ"]}
 
 
@@ -59,7 +60,9 @@ def test_filters_live_in_the_url(client, seeded, analyst):
 
 
 def test_pages_have_no_inline_script_and_keep_the_content_security_policy(client, seeded, analyst):
-    for url in ("/dashboard/", "/dashboard/trends", "/dashboard/overview", "/dashboard/country/AM", "/exports/"):
+    for url in ("/dashboard/", "/dashboard/trends", "/dashboard/trends?comparable=1", "/dashboard/overview",
+                "/dashboard/country/AM", "/dashboard/country/AM/report", "/dashboard/measures", "/dashboard/kpis",
+                "/exports/"):
         response = client.get(url)
         html = response.get_data(as_text=True)
         scripts = re.findall(r"<script([^>]*)>", html)
@@ -135,7 +138,7 @@ def test_an_unknown_country_is_not_found_and_visitors_must_log_in(client, seeded
 def test_a_national_user_sees_own_country_beside_validated_others(client, seeded, make_user, auth):
     auth.login(make_user("coordinator", "KZ"))
     names = [t["name"] for t in figures(client.get(f"/dashboard/?{Q}&status=submitted"))["radar"]["data"]]
-    assert names == ["Armenia", "Belarus", "Kazakhstan"]
+    assert names == ["Armenia", "Belarus", "Kazakhstan", "EEU average (mean of the 3 countries shown)"]
     html = client.get("/dashboard/").get_data(as_text=True)
     assert 'value="all"' in html  # drafts of the own country may be asked for
 
@@ -160,7 +163,9 @@ def test_an_analyst_sees_no_draft_scores_in_the_overview(client, seeded, analyst
 
 def test_every_page_says_so_when_there_is_nothing_to_show_yet(client, make_user, auth):
     auth.login(make_user("analyst"))
-    for url in ("/dashboard/", "/dashboard/trends", "/dashboard/overview", "/dashboard/country/AM", "/exports/"):
+    for url in ("/dashboard/", "/dashboard/trends", "/dashboard/trends?comparable=1", "/dashboard/overview",
+                "/dashboard/country/AM", "/dashboard/country/AM/report", "/dashboard/measures", "/dashboard/kpis",
+                "/exports/"):
         response = client.get(url)
         assert response.status_code == 200, url
     assert "There are no assessments you may see" in client.get("/dashboard/").get_data(as_text=True)

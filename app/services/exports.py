@@ -60,7 +60,7 @@ def _two(value: float | None) -> float | None:
 # ---- what is in scope ------------------------------------------------------------------------
 
 def _where(user: User | None, filters: Filters, answers: bool = False) -> sa.ColumnElement[bool]:
-    """The filters, the status rule and the access layer; answers need the right to open the assessment."""
+    """The filters, the status rule and the access layer; answers need the right to read answers."""
     clauses = [scope(user, filters)]
     if filters.questionnaire:
         version = find_by_label(filters.questionnaire)
@@ -70,7 +70,7 @@ def _where(user: User | None, filters: Filters, answers: bool = False) -> sa.Col
     if filters.cycle:
         clauses.append(Assessment.cycle == filters.cycle)
     if answers and user is not None:
-        clauses.append(Assessment.id.in_(access.visible_assessments(user).with_only_columns(Assessment.id)))
+        clauses.append(access.answer_visibility(user))
     return sa.and_(*clauses)
 
 
@@ -217,7 +217,8 @@ def _measure_stream(query: sa.Select, by_id: dict, lang: str) -> Iterator[list]:
 def answer_rows(user: User | None, filters: Filters, lang: str) -> Iterator[list]:
     """The header, then one row per stored answer, questionnaire order within each assessment.
 
-    Answers need the right to open the assessment (access.visible_assessments), not only to see its scores.
+    Answers follow access.answer_visibility (the same rule as the country profile's roadmap), which can be
+    narrower than the right to see scores.
     """
     by_id = _questionnaires(user, filters)
     query = (sa.select(Answer.assessment_id, Answer.question_key, Answer.value, Answer.not_applicable,

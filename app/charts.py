@@ -37,6 +37,39 @@ def level_names(questionnaire: scoring.Questionnaire, lang: str) -> list[str]:
     return [level_name(questionnaire, level, lang) for level in range(len(questionnaire.stages) + 1)]
 
 
+def numbered_level_name(questionnaire: scoring.Questionnaire, level: int | None, lang: str) -> str:
+    """'2 · Electronic', '0 · Below “Paperless”': the level number with the one vocabulary of level_name."""
+    if level is None:
+        return "—"
+    name = level_name(questionnaire, level, lang)
+    return f"{level} · {name}" if name else str(level)
+
+
+def overall_rule(questionnaire: scoring.Questionnaire) -> str:
+    """One sentence saying how this questionnaire's overall level and index are formed (its `scoring` block).
+
+    Source: DESIGN.md §4 (overall level min | median | mean_floor over dimension levels, dimension-weighted;
+    overall index mean | pooled).
+    """
+    rules = questionnaire.rules
+    level = {
+        "min": _("The overall level is the lowest dimension level: a country is only as mature as its weakest "
+                 "dimension."),
+        "median": _("The overall level is the weighted median of the dimension levels (the lower middle one)."),
+        "mean_floor": _("The overall level is the weighted mean of the dimension levels, rounded down."),
+    }.get(rules.overall_level, "")
+    index = {
+        "mean": _("The overall index is the weighted mean of the dimension indices."),
+        "pooled": _("The overall index is the share of all attainable points achieved, over every dimension."),
+    }.get(rules.overall_index, "")
+    if not questionnaire.stages:
+        return index
+    threshold = _("A dimension attains a stage when at least %(threshold)s%% of the stage's weighted points are "
+                  "achieved and every earlier stage is attained.",
+                  threshold="%g" % (rules.stage_threshold * 100))
+    return " ".join(part for part in (threshold, level, index) if part)
+
+
 def config(lang: str, filename: str) -> dict:
     """Plotly config: the UI language's locale, a PNG download button, no Plotly logo."""
     return {

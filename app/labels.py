@@ -1,6 +1,6 @@
 """Translated labels for the fixed vocabularies: roles, statuses, actions, flags, audit events."""
 from flask import Flask
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 
 ROLE_LABELS = {
     "respondent": _l("Respondent"),
@@ -40,9 +40,10 @@ QUESTIONNAIRE_STATUS_LABELS = {
 
 
 FLAG_STATE_LABELS = {
-    "open": _l("Open"),
-    "answered": _l("Answered"),
-    "resolved": _l("Resolved"),
+    # a state, not a verb: the context keeps it apart from the "Open" of buttons in the catalogue
+    "open": lazy_pgettext("review flag state", "Open"),
+    "answered": lazy_pgettext("review flag state", "Answered"),
+    "resolved": lazy_pgettext("review flag state", "Resolved"),
 }
 
 

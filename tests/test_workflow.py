@@ -23,7 +23,9 @@ def test_submission_lists_what_is_missing_with_links(client, auth, make_user, st
     assessment = start(coordinator)
     auth.login(coordinator)
     save(assessment, "legal.e-docs", value="full")
-    page = client.post(f"/assessments/{assessment}/submit").get_data(as_text=True)
+    response = client.post(f"/assessments/{assessment}/submit")
+    assert response.status_code == 302 and response.location.endswith(f"/assessments/{assessment}/submit")
+    page = client.get(response.location).get_data(as_text=True)
     assert "cannot be submitted yet" in page
     assert "Evidence required" in page and f"/assessments/{assessment}/section/legal#q-legal.e-docs" in page
     assert f"/assessments/{assessment}/section/release#q-release.hours" in page
@@ -87,7 +89,7 @@ def test_the_full_review_cycle(app, client, auth, make_user, start, save):
     section = client.get(f"/assessments/{assessment}/section/release").get_data(as_text=True)
     assert "3.5 hours looks optimistic" in section and "flagged" in section
     assert "Answer the review flags" in client.get("/assessments/").get_data(as_text=True)
-    submit_page = client.post(f"/assessments/{assessment}/submit").get_data(as_text=True)
+    submit_page = client.post(f"/assessments/{assessment}/submit", follow_redirects=True).get_data(as_text=True)
     assert "Open review flag" in submit_page
     save(assessment, "release.hours", base_revision=1, value="6")
     client.post(f"/assessments/{assessment}/flags/1/reply", data={"response": "Corrected from customs statistics."})

@@ -8,8 +8,11 @@ from wtforms.validators import DataRequired, Length, Regexp
 class StartForm(FlaskForm):
     country = SelectField(_l("Country"), validators=[DataRequired()])
     questionnaire = SelectField(_l("Questionnaire"), coerce=int, validators=[DataRequired()])
-    cycle = StringField(_l("Cycle"), validators=[DataRequired(), Length(max=20),
-                                                 Regexp(r"^[0-9A-Za-z._-]+$", message=_l("Use letters, digits, dots or dashes, e.g. 2026."))])
+    cycle = StringField(_l("Cycle"), filters=[lambda value: value.strip() if isinstance(value, str) else value],
+                        validators=[DataRequired(), Length(max=20),
+                                    Regexp(r"\A[0-9A-Za-z._-]+\Z", message=_l(
+                            "Use only Latin letters, digits, dots or dashes, without spaces or slashes, "
+                            "e.g. 2026 or 2026-H1."))])
     carry_forward = BooleanField(_l("Pre-fill from the country's last validated assessment"))
     submit = SubmitField(_l("Start assessment"))
 

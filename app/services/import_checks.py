@@ -151,8 +151,8 @@ def _check_value(question: scoring.Question, raw) -> None:
     shown = str(raw)[:60]
     if question.options:
         lang = current_language()
-        allowed = "; ".join(f"{o.value} = {question.option_label(o.value, lang)}" for o in question.options)
-        raise AssessmentError(_("“%(value)s” is not one of the answers to this question: %(allowed)s.",
+        allowed = ", ".join(f"“{question.option_label(o.value, lang)}”" for o in question.options)
+        raise AssessmentError(_("“%(value)s” is not one of the answers to this question; choose one of %(allowed)s.",
                                 value=shown, allowed=allowed))
     if question.type == "number" and scoring.canonical_number(raw) is not None:
         raise AssessmentError(_("%(value)s is outside the allowed range (%(range)s).", value=shown,

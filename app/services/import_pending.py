@@ -29,12 +29,12 @@ def folder() -> Path:
     return path
 
 
-def save(user: User, assessment: Assessment, filename: str, changes: list[Change]) -> str:
-    """Store the changes; returns the token that names them."""
+def save(user: User, assessment: Assessment, filename: str, changes: list[Change], unchanged: int = 0) -> str:
+    """Store the changes (and how many rows matched the saved answers); returns the token that names them."""
     purge_expired()
     token = secrets.token_urlsafe(32)
     record = {"user_id": user.id, "assessment_id": assessment.id, "created": time.time(),
-              "filename": filename[:200],
+              "filename": filename[:200], "unchanged": unchanged,
               "changes": [{"key": c.key, "where": c.where, "base_revision": c.base_revision, "before": c.before,
                            "after": c.after} for c in changes]}
     path = folder() / f"{token}.json"
@@ -49,9 +49,15 @@ def load(user: User, assessment: Assessment, token: str) -> tuple[str, list[Chan
     record = _read(token)
     if (record is None or record.get("user_id") != user.id or record.get("assessment_id") != assessment.id
             or time.time() - record.get("created", 0) > TTL_SECONDS):
-        raise ImportRefused(_("This preview has expired or is not available. Upload the file again."))
+        raise ImportRefused(_("This preview is no longer available: it was applied already, or it has expired. Upload the file again to see a new preview."))
     return record["filename"], [Change(c["key"], c["where"], c["base_revision"], c["before"], c["after"])
                                 for c in record["changes"]]
+
+
+def unchanged_rows(user: User, assessment: Assessment, token: str) -> int:
+    """How many rows of the previewed file matched the saved answers (for the preview page)."""
+    load(user, assessment, token)
+    return int(_read(token).get("unchanged", 0))
 
 
 def discard(token: str) -> None:

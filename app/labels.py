@@ -53,6 +53,7 @@ EVENT_LABELS = {
     "attachment.remove": _l("File removed"),
     "flag.create": _l("Flagged by the reviewer"),
     "flag.answer": _l("Flag answered"),
+    "flag.resolve": _l("Flag resolved"),
 }
 
 

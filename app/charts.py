@@ -19,7 +19,7 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 #: one colour per level, light (level 0) to dark (top level): the heatmap is ordinal
 LEVEL_COLOURS = ("#eef1f5", "#c6dbef", "#6baed6", "#2b7bba", "#08306b", "#041c40")
 #: the stage colours of app.css (.stage-paperless ...), for the stage ladder
-STAGE_COLOURS = ("#8d99ae", "#3a86ff", "#2a9d8f", "#7b2cbf", "#e76f51", "#264653")
+STAGE_COLOURS = ("#5a6478", "#1f63d6", "#1d7268", "#6a1fb0", "#e76f51", "#264653")
 TRACE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
                  "#17becf", "#bcbd22", "#7f7f7f")
 
@@ -324,7 +324,7 @@ def stage_ladder(rows: dict, questionnaire: scoring.Questionnaire, lang: str, ti
         values = [_pct(s) for s in shares]
         data.append({"type": "bar", "name": localised(stage.label, lang), "x": x, "y": values,
                      "marker": {"color": STAGE_COLOURS[i % len(STAGE_COLOURS)]},
-                     "text": ["" if v is None else f"{v:.0f}" for v in values], "textposition": "outside",
+                     # no value labels on the bars: grouped bars are too narrow ("100100"); the table has them
                      "customdata": [vacuous if v is None else f"{v:.1f}%" for v in values],
                      "hovertemplate": "%{x}<br>%{fullData.name}: %{customdata}<extra></extra>"})
     layout = _layout(title, subtitle, height=460, barmode="group", bargap=0.25, showlegend=True,

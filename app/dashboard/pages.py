@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from flask_babel import gettext as _
 
-from app import charts
+from app import chart_text, charts
 from app.i18n import localised
 from app.models import Country, User
 from app.services import dashboard as service
@@ -48,7 +48,8 @@ def comparison(user: User, filters: Filters, lang: str) -> dict:
     context.update(
         series=series, names=charts.level_names(questionnaire, lang),
         radar=charts.radar(series, questionnaire, lang, filters.view, radar_title, caption),
-        heatmap=charts.heatmap(series, questionnaire, lang, _("Levels by dimension"), caption))
+        heatmap=charts.heatmap(series, questionnaire, lang, _("Levels by dimension"), caption),
+        summary=chart_text.comparison_summary(series, questionnaire, lang))
     return context
 
 
@@ -67,9 +68,10 @@ def trends(user: User, filters: Filters, lang: str) -> dict:
     caption = f"{localised(version.title, lang)} · {subject}"
     names = charts.level_names(questionnaire, lang)
     context.update(
-        filters=filters, dimensions=dimensions, points=points, changes=charts.version_changes(points),
+        filters=filters, dimensions=dimensions, points=points, changes=charts.version_changes(points), names=names,
         index_chart=charts.index_trend(points, lang, _("Index over cycles"), caption),
-        level_chart=charts.level_trend(points, names, lang, _("Level over cycles"), caption))
+        level_chart=charts.level_trend(points, names, lang, _("Level over cycles"), caption),
+        summary=chart_text.trend_summary(points, subject), trend_table=chart_text.trend_table(points))
     return context
 
 
@@ -101,7 +103,8 @@ def profile(user: User, country: Country, filters: Filters, lang: str) -> dict:
                    f"{found.assessment.cycle}")
         context.update(
             ladder=charts.stage_ladder(found.rows, questionnaire, lang, _("Stage attainment by dimension"), caption),
-            roadmap=roadmap(found, lang), names=charts.level_names(questionnaire, lang))
+            roadmap=roadmap(found, lang), names=charts.level_names(questionnaire, lang),
+            summary=chart_text.profile_summary(found.rows, questionnaire, country.name(lang), lang))
     return context
 
 

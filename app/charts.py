@@ -166,18 +166,22 @@ def _transparent(hex_colour: str, alpha: float = 0.06) -> str:
 
 def heatmap(series: Sequence, questionnaire: scoring.Questionnaire, lang: str, title: str = "",
             subtitle: str = "") -> dict:
-    """Countries x dimensions (and overall), coloured by level, each cell "<level name><br>index"."""
+    """Dimensions (and overall) x countries, coloured by level, each cell "<level name><br>index".
+
+    Dimensions are the rows: their long titles (Russian ones above all) fit beside the grid at any width,
+    where as column titles they overlapped each other and the subtitle.
+    """
     keys = [d.key for d in questionnaire.dimensions] + [OVERALL]
-    columns = [wrap(localised(d.title, lang), 14) for d in questionnaire.dimensions] + [_("Overall")]
+    dimension_names = [wrap(localised(d.title, lang), 30) for d in questionnaire.dimensions] + [_("Overall")]
     names = level_names(questionnaire, lang)
     z, text = [], []
-    for s in series:
-        rows = [s.rows.get(k) for k in keys]
+    for key in keys:
+        rows = [s.rows.get(key) for s in series]
         z.append([row.level if row else None for row in rows])
         text.append([_cell_text(row, names) for row in rows])
     top = max(len(names) - 1, 1)
-    data = [{"type": "heatmap", "x": columns, "y": [_series_name(s, series) for s in series], "z": z,
-             "text": text, "texttemplate": "%{text}", "textfont": {"size": 11},
+    data = [{"type": "heatmap", "x": [wrap(_series_name(s, series), 14) for s in series], "y": dimension_names,
+             "z": z, "text": text, "texttemplate": "%{text}", "textfont": {"size": 11},
              "hovertemplate": "%{y} · %{x}<br>%{text}<extra></extra>", "xgap": 2, "ygap": 2,
              "zmin": -0.5, "zmax": top + 0.5, "colorscale": _discrete_scale(top + 1), "showscale": False}]
     # The levels' key as legend entries: plotly.js's colour bar for stepped scales sets style attributes,
@@ -186,13 +190,13 @@ def heatmap(series: Sequence, questionnaire: scoring.Questionnaire, lang: str, t
               "hoverinfo": "skip", "marker": {"symbol": "square", "size": 14, "color": LEVEL_COLOURS[i],
                                               "line": {"color": "#9aa4ae", "width": 1}}}
              for i, name in enumerate(names[:len(LEVEL_COLOURS)])]
-    layout = _layout(title, subtitle, height=max(340, 230 + 62 * len(series)),
+    layout = _layout(title, subtitle, height=max(340, 190 + 46 * len(keys)),
                      xaxis={"side": "top", "tickangle": 0, "automargin": True, "type": "category",
                             "showgrid": False, "zeroline": False},
                      yaxis={"autorange": "reversed", "automargin": True, "type": "category",
                             "showgrid": False, "zeroline": False},
                      legend={"orientation": "h", "y": -0.02, "yanchor": "top", "title": {"text": _("Level")}},
-                     margin={"l": 120, "r": 30, "t": 185, "b": 20})
+                     margin={"l": 40, "r": 30, "t": 120, "b": 20})
     return _figure(data, layout, lang, "heatmap")
 
 

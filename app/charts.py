@@ -180,7 +180,7 @@ def heatmap(series: Sequence, questionnaire: scoring.Questionnaire, lang: str, t
         z.append([row.level if row else None for row in rows])
         text.append([_cell_text(row, names) for row in rows])
     top = max(len(names) - 1, 1)
-    data = [{"type": "heatmap", "x": [wrap(_series_name(s, series), 14) for s in series], "y": dimension_names,
+    data = [{"type": "heatmap", "x": [wrap(_series_name(s, series), 20) for s in series], "y": dimension_names,
              "z": z, "text": text, "texttemplate": "%{text}", "textfont": {"size": 11},
              "hovertemplate": "%{y} · %{x}<br>%{text}<extra></extra>", "xgap": 2, "ygap": 2,
              "zmin": -0.5, "zmax": top + 0.5, "colorscale": _discrete_scale(top + 1), "showscale": False}]
@@ -196,7 +196,7 @@ def heatmap(series: Sequence, questionnaire: scoring.Questionnaire, lang: str, t
                      yaxis={"autorange": "reversed", "automargin": True, "type": "category",
                             "showgrid": False, "zeroline": False},
                      legend={"orientation": "h", "y": -0.02, "yanchor": "top", "title": {"text": _("Level")}},
-                     margin={"l": 40, "r": 30, "t": 120, "b": 20})
+                     margin={"l": 40, "r": 30, "t": 140, "b": 20})
     return _figure(data, layout, lang, "heatmap")
 
 

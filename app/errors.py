@@ -58,8 +58,9 @@ def _message(code: int) -> str:
 def _back_link() -> str | None:
     """Where the user came from, when that is a page of this site (so an error page always has a way back)."""
     referrer = request.referrer or ""
-    if referrer.startswith(request.host_url) and referrer.rstrip("/") != request.url.rstrip("/"):
-        return referrer
+    same_page = request.method == "GET" and referrer.rstrip("/") == request.url.rstrip("/")
+    if referrer.startswith(request.host_url) and not same_page:
+        return referrer  # after a refused POST this is the form itself, shown afresh by GET
     return None
 
 

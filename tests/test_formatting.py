@@ -55,3 +55,14 @@ def test_an_attachment_of_193_bytes_is_listed_as_193_bytes(app, client, auth, ma
                 data={"file": (io.BytesIO(b"%PDF-1.7" + b"x" * 185), "law.pdf")}, content_type="multipart/form-data")
     page = client.get(f"/assessments/{assessment}/section/legal").get_data(as_text=True)
     assert "(193 bytes)" in page and "0 KB" not in page
+
+
+def test_a_refused_post_to_its_own_page_offers_that_page_again(app, client, auth, make_user, start):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    coordinator = make_user("coordinator", "AM")
+    assessment = start(coordinator)
+    auth.login(coordinator)
+    form = f"http://localhost/assessments/{assessment}/upload"
+    response = client.post(f"/assessments/{assessment}/upload", data={"file": (io.BytesIO(b"x" * 3000), "a.csv")},
+                           content_type="multipart/form-data", headers={"Referer": form, "Accept": "text/html"})
+    assert response.status_code == 413 and f'href="{form}"' in response.get_data(as_text=True)

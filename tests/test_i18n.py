@@ -25,7 +25,7 @@ def _catalog():
 
 def test_every_message_in_the_code_has_a_russian_translation():
     catalog = _catalog()
-    missing = sorted(m for m in _source_messages() if not (catalog.get(m) and catalog.get(m).string))
+    missing = sorted(m for m in _source_messages() if not (catalog.get(m) and all(_forms(catalog.get(m).string))))
     assert missing == [], "run `make i18n` and translate: " + "; ".join(missing[:20])
 
 
@@ -39,10 +39,12 @@ def test_placeholders_are_kept_in_translations():
 
     pattern = re.compile(r"%\(\w+\)[sd]")
 
-    def forms(texts) -> list:  # a plural entry holds a tuple of forms
-        return list(texts) if isinstance(texts, (tuple, list)) else [texts]
-
     wrong = [m.id for m in _catalog() if m.id and m.string
-             for text in forms(m.string)
-             if sorted(pattern.findall(forms(m.id)[-1])) != sorted(pattern.findall(text))]
+             for form in _forms(m.string) if sorted(set(pattern.findall(_forms(m.id)[-1]))) != sorted(set(
+                 pattern.findall(form)))]
     assert wrong == []
+
+
+def _forms(text) -> tuple[str, ...]:
+    """The forms of a message: one, or the singular and plural forms of an ngettext message."""
+    return tuple(text) if isinstance(text, (tuple, list)) else (text,)

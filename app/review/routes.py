@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import access
-from app.assessments import context
 from app.extensions import db
 from app.models import Assessment
 from app.review import bp, workspace
 from app.review.forms import ConfirmReturnForm, ConfirmValidateForm, FlagForm, ResolveForm
 from app.services import scores, workflow
 from app.services.assessments import AssessmentError
+from app.services.questionnaires import parsed
 
 
 @bp.route("/")
@@ -97,7 +97,7 @@ def validate(assessment_id: int):
 def _confirm_page(item: Assessment, action: str, form, reasons: dict | None = None, missing: set | None = None):
     status = 422 if request.method == "POST" else 200
     return render_template("review/confirm.html", assessment=item, action=action, form=form,
-                           questionnaire=context.parsed(item.questionnaire_version),
+                           questionnaire=parsed(item.questionnaire_version),
                            flags=workflow.flags(item), reasons=reasons or {}, missing=missing or set(),
                            score=scores.rows_for(item.id).get("_overall")), status
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import scoring
 from app.assessments import context
 from app.models import Answer, Assessment, Attachment, ReviewFlag
-from app.services import attachments
+from app.services import attachments, workflow
+from app.services.questionnaires import parsed
 
 #: the "show" filter: key -> the test a question must pass
 SHOW_FILTERS = ("all", "flagged", "changed", "unanswered", "hidden", "no-evidence")
@@ -75,13 +76,11 @@ def parse_filters(args) -> tuple[str, str | None, str | None]:
 def workspace(assessment: Assessment, show: str = "all", stage: str | None = None,
               section: str | None = None) -> dict:
     """The sections with their matching questions, counts for the navigator and every filter."""
-    questionnaire = context.parsed(assessment.questionnaire_version)
+    questionnaire = parsed(assessment.questionnaire_version)
     answers = context.answers_of(assessment)
     visible = context.visible_keys(questionnaire, answers)
     flags = context.flags_by_question(assessment)
     files = attachments.by_question(assessment)
-    from app.services import workflow
-
     changes = workflow.changes_since_return(assessment)
     changed = {e.question_key for e in changes}
     stages = {s.key for s in questionnaire.stages}

@@ -54,17 +54,12 @@ def load(user: User, assessment: Assessment, token: str) -> tuple[str, list[Chan
                                 for c in record["changes"]]
 
 
-<<<<<<< HEAD
 def unchanged_rows(user: User, assessment: Assessment, token: str) -> int:
     """How many rows of the previewed file matched the saved answers (for the preview page)."""
     load(user, assessment, token)
-    return int(_read(token).get("unchanged", 0))
+    return int((_read(token) or {}).get("unchanged", 0))
 
 
-def discard(token: str) -> None:
-    if _TOKEN.fullmatch(token or ""):
-        (folder() / f"{token}.json").unlink(missing_ok=True)
-=======
 def take(user: User, assessment: Assessment, token: str) -> tuple[str, list[Change]]:
     """Load the changes stored under the token and remove them, once: of two requests applying the
     same preview at the same moment, only the one that removes the file gets the changes."""
@@ -72,9 +67,9 @@ def take(user: User, assessment: Assessment, token: str) -> tuple[str, list[Chan
     try:
         (folder() / f"{token}.json").unlink()
     except FileNotFoundError:
-        raise ImportRefused(_("This preview has expired or is not available. Upload the file again.")) from None
+        raise ImportRefused(_("This preview is no longer available: it was applied already, or it has expired. "
+                              "Upload the file again to see a new preview.")) from None
     return found
->>>>>>> main
 
 
 def purge_expired() -> None:

@@ -146,7 +146,7 @@ def test_validating_with_an_open_flag_names_it_and_needs_a_reason(app, client, r
 def test_validating_twice_by_back_and_resend_changes_nothing(app, client, review):
     assert client.post(f"/review/{review}/validate", data={"confirm": "y"}).status_code == 302
     again = client.post(f"/review/{review}/validate", data={"confirm": "y"}, follow_redirects=True)
-    assert "Only a submitted assessment can be validated." in again.get_data(as_text=True)
+    assert "it is now “Validated”. Nothing was changed" in again.get_data(as_text=True)
     assert 'data-testid="not-submitted"' in client.get(f"/review/{review}/validate").get_data(as_text=True)
 
 

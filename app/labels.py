@@ -2,7 +2,7 @@
 import re
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 
 from scoring.seeds import SEED_LABELS
 
@@ -44,9 +44,10 @@ QUESTIONNAIRE_STATUS_LABELS = {
 
 
 FLAG_STATE_LABELS = {
-    "open": _l("Open"),
-    "answered": _l("Answered"),
-    "resolved": _l("Resolved"),
+    # a state, not a verb: the context keeps it apart from the "Open" of buttons in the catalogue
+    "open": lazy_pgettext("review flag state", "Open"),
+    "answered": lazy_pgettext("review flag state", "Answered"),
+    "resolved": lazy_pgettext("review flag state", "Resolved"),
 }
 
 
@@ -56,6 +57,7 @@ EVENT_LABELS = {
     "attachment.remove": _l("File removed"),
     "flag.create": _l("Flagged by the reviewer"),
     "flag.answer": _l("Flag answered"),
+    "flag.resolve": _l("Flag resolved"),
 }
 
 

@@ -36,8 +36,8 @@ def test_the_comparison_shows_the_eeu_members_latest_validated_assessments(clien
     assert [t["name"] for t in radar["data"]] == ["Armenia", "Belarus",
                                                   "EEU average (mean of the 2 countries shown)"]
     assert radar["data"][0]["r"] == [75.0, 100.0, 75.0]
-    assert heatmap["data"][0]["text"][1] == ["Below<br>“Paperless”<br>25.0", "Below<br>“Paperless”<br>0.0",
-                                             "Below<br>“Paperless”<br>12.5"]
+    assert [row[1] for row in heatmap["data"][0]["text"]] == [
+        "Below<br>“Paperless”<br>25.0", "Below<br>“Paperless”<br>0.0", "Below<br>“Paperless”<br>12.5"]
 
 
 def test_the_figures_carry_exactly_the_stored_score_rows(app, client, seeded, analyst):
@@ -95,7 +95,7 @@ def test_charts_follow_the_ui_language(client, seeded, analyst):
     charts = figures(client.get(f"/dashboard/?{Q}"))
     assert charts["radar"]["config"]["locale"] == "ru"
     assert charts["radar"]["data"][0]["name"] == "Армения"
-    assert charts["heatmap"]["data"][0]["x"][0] == "Правовая<br>основа"
+    assert charts["heatmap"]["data"][0]["y"][0] == "Правовая основа"
 
 
 def test_the_trends_run_across_versions_and_mark_the_new_version(client, seeded, analyst):
@@ -174,3 +174,21 @@ def test_every_page_says_so_when_there_is_nothing_to_show_yet(client, make_user,
                                "scoring_version", "assessment_id", "status", "dimension_key", "dimension_title",
                                "level", "level_label", "index", "answered", "applicable", "completeness",
                                "submitted_at", "validated_at", "evidence_coverage", "weakest_dimensions"])]
+
+
+def test_the_chart_library_is_loaded_only_on_pages_with_charts(client, seeded, analyst):
+    overview = client.get(f"/dashboard/overview?{Q}").get_data(as_text=True)
+    assert "plotly" not in overview.lower() and "charts.js" not in overview
+    comparison = client.get(f"/dashboard/?{Q}").get_data(as_text=True)
+    assert "/dashboard/assets/plotly-" in comparison and "js/charts.js" in comparison
+
+
+def test_every_chart_has_a_summary_and_a_table_of_its_values(client, seeded, analyst):
+    page = client.get(f"/dashboard/?{Q}").get_data(as_text=True)
+    for chart in ("radar", "heatmap"):
+        assert f'data-testid="{chart}-summary"' in page and 'href="#values-table"' in page
+        assert f'<div id="{chart}" class="chart" aria-hidden="true"' in page
+    assert "has the highest overall index" in page and 'id="values-table"' in page
+    assert 'role="tablist"' not in page and 'role="img"' not in page
+    trends = client.get(f"/dashboard/trends?{Q}").get_data(as_text=True)
+    assert 'id="trend-table"' in trends and "has the highest index" in trends

@@ -116,7 +116,8 @@ def test_nothing_of_other_countries_when_the_configuration_hides_them(app, clien
 
 def test_the_workbook_has_scores_answers_and_questionnaire_sheets_in_the_chosen_language(client, seeded, analyst):
     response = client.get(f"/exports/workbook.xlsx?{V1}&lang=ru&cycle=2025")
-    assert response.headers["Content-Disposition"] == 'attachment; filename="scores.xlsx"'
+    assert response.headers["Content-Disposition"] == \
+        'attachment; filename="scores_mini-maturity-2026.1_2025_all-countries_validated.xlsx"'
     book = load_workbook(io.BytesIO(response.get_data()))
     assert book.sheetnames == ["scores", "answers", "measures", "questionnaire"]
     score_rows = list(book["scores"].values)
@@ -135,7 +136,8 @@ def test_the_workbook_has_scores_answers_and_questionnaire_sheets_in_the_chosen_
 def test_web_exports_stream_and_are_audited(app, client, seeded, analyst):
     response = client.get(f"/exports/answers.csv?{V1}")
     assert response.is_streamed and response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="answers.csv"'
+    assert response.headers["Content-Disposition"] == \
+        'attachment; filename="answers_mini-maturity-2026.1_all-cycles_all-countries_validated.csv"'
     response.close()
     with app.app_context():
         event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "export.download")).one()

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from flask_babel import gettext as _
 
-from app import access, charts
+from app import access, chart_text, charts
 from app.i18n import localised
 from app.labels import source_labels
 from app.models import Country, User
@@ -54,7 +54,8 @@ def comparison(user: User, filters: Filters, lang: str) -> dict:
     context.update(
         series=series, names=charts.level_names(questionnaire, lang), average=mean, average_label=label,
         radar=charts.radar(series, questionnaire, lang, filters.view, radar_title, caption, mean, label),
-        heatmap=charts.heatmap(series, questionnaire, lang, _("Levels by dimension"), caption))
+        heatmap=charts.heatmap(series, questionnaire, lang, _("Levels by dimension"), caption),
+        summary=chart_text.comparison_summary(series, questionnaire, lang))
     return context
 
 
@@ -81,10 +82,11 @@ def trends(user: User, filters: Filters, lang: str) -> dict:
         caption += " · " + _("comparable criteria only (%(count)d)", count=comparable.criteria)
     names = charts.level_names(questionnaire, lang)
     context.update(
-        filters=filters, dimensions=dimensions, points=points, changes=charts.version_changes(points),
+        filters=filters, dimensions=dimensions, points=points, changes=charts.version_changes(points), names=names,
         comparable=comparable,
         index_chart=charts.index_trend(points, lang, _("Index over cycles"), caption),
-        level_chart=charts.level_trend(points, names, lang, _("Level over cycles"), caption))
+        level_chart=charts.level_trend(points, names, lang, _("Level over cycles"), caption),
+        summary=chart_text.trend_summary(points, subject), trend_table=chart_text.trend_table(points))
     return context
 
 
@@ -123,7 +125,8 @@ def profile(user: User, country: Country, filters: Filters, lang: str) -> dict:
         context.update(
             ladder=charts.stage_ladder(found.rows, questionnaire, lang, _("Stage attainment by dimension"), caption),
             roadmap=roadmap(found, lang, answers_shown, ways), names=charts.level_names(questionnaire, lang), ways=ways,
-            answers_shown=answers_shown)
+            answers_shown=answers_shown,
+            summary=chart_text.profile_summary(found.rows, questionnaire, country.name(lang), lang))
     return context
 
 

@@ -158,9 +158,13 @@ class ReviewFlag(db.Model):
     answered_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
     answered_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
     resolved_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
+    #: the analyst's reason for resolving the flag (required since migration 0003; empty on older rows)
+    resolution: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    resolved_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
 
     created_by: so.Mapped[Optional[User]] = so.relationship(foreign_keys=[created_by_id])
     answered_by: so.Mapped[Optional[User]] = so.relationship(foreign_keys=[answered_by_id])
+    resolved_by: so.Mapped[Optional[User]] = so.relationship(foreign_keys=[resolved_by_id])
 
     __table_args__ = (
         sa.Index("ix_review_flag_assessment_question", "assessment_id", "question_key"),

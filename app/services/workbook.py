@@ -63,9 +63,10 @@ GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
 def filename(assessment: Assessment) -> str:
-    """A safe download name such as AM-digital-customs-maturity-2026.xlsx."""
-    cycle = re.sub(r"[^A-Za-z0-9._-]+", "-", assessment.cycle)
-    return f"{assessment.country_code}-{assessment.questionnaire_id}-{cycle}.xlsx"
+    """A safe download name saying whose answers it holds: AM_digital-customs-maturity-2026.1_cycle-2026.xlsx."""
+    version = assessment.questionnaire_version.version
+    safe = [re.sub(r"[^A-Za-z0-9._-]+", "-", part) for part in (assessment.questionnaire_id, version, assessment.cycle)]
+    return f"{assessment.country_code}_{safe[0]}-{safe[1]}_cycle-{safe[2]}.xlsx"
 
 
 def build(assessment: Assessment, lang: str) -> bytes:

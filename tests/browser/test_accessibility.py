@@ -32,7 +32,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 WIDTHS = (1366, 1024)
 ROLES = {"respondent": "am.respondent@demo.example", "coordinator": "by.coordinator@demo.example",
          "analyst": "analyst@demo.example", "admin": "admin@demo.example"}
-NOT_PAGES = re.compile(r"/logout|\.csv|\.xlsx|\.png|\.svg|/attachments/|/language/|/static/|/bootstrap/|"
+NOT_PAGES = re.compile(r"/logout|\.csv|\.xlsx|format=(?:csv|xlsx)|\.png|\.svg|/attachments/|/language/|/static/|/bootstrap/|"
                        r"/plotly|workbook")
 
 

@@ -40,7 +40,7 @@ translations: install
 	$(BIN)/pybabel compile -d app/translations
 
 i18n: install  ## extract messages and update the Russian catalog (then translate the new ones)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --width 100
 
 migrate: install  ## autogenerate a migration after a model change: make migrate m="what changed"

@@ -53,6 +53,8 @@ class Config:
     TEMPORARY_PASSWORD_HOURS = int(os.environ.get("TEMPORARY_PASSWORD_HOURS", "72"))
     REQUIRE_TOTP_FOR_STAFF = _bool("REQUIRE_TOTP_FOR_STAFF", False)
     NATIONAL_SEE_OTHER_COUNTRIES = _bool("NATIONAL_SEE_OTHER_COUNTRIES", True)
+    #: national users read other countries' answers (validated ones whose scores they see); app.access
+    NATIONAL_SEE_OTHER_COUNTRIES_ANSWERS = _bool("NATIONAL_SEE_OTHER_COUNTRIES_ANSWERS", False)
     PASSWORD_MIN_LENGTH = 12
     #: cycle deadlines are calendar dates in this IANA time zone (the EEC's, Moscow)
     CYCLE_TIME_ZONE = os.environ.get("CYCLE_TIME_ZONE", "Europe/Moscow")

@@ -44,7 +44,7 @@ def _prepare_instance(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import database, i18n, labels, navigation
+    from app import database, formatting, i18n, labels, navigation
     from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, mail, migrate
 
     from app import audit, models  # noqa: F401  (mappers and the audit guard)
@@ -61,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
     i18n.register(app)
     labels.register(app)
     navigation.register(app)
+    formatting.register(app)
     _configure_login(app)
 
 

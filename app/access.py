@@ -90,3 +90,27 @@ def score_visibility(user: User) -> sa.ColumnElement[bool]:
     if current_app.config["NATIONAL_SEE_OTHER_COUNTRIES"]:
         return sa.or_(own, Assessment.status == "validated")
     return own
+
+
+def answer_visibility(user: User) -> sa.ColumnElement[bool]:
+    """Which assessments' answers the user may read on dashboards and in exports (answers.csv).
+
+    Staff read every answer. National users read their own country's answers, and other
+    countries' answers only when NATIONAL_SEE_OTHER_COUNTRIES_ANSWERS is on, and then only
+    where they may see the scores too (score_visibility). The country profile's roadmap,
+    the measures tracker and answers.csv all follow this one rule.
+    """
+    if not user.is_national:
+        return sa.true()
+    own = Assessment.country_code == user.country_code
+    if current_app.config["NATIONAL_SEE_OTHER_COUNTRIES_ANSWERS"]:
+        return sa.or_(own, sa.and_(score_visibility(user), Assessment.status == "validated"))
+    return own
+
+
+def may_see_answers(user: User, assessment: Assessment) -> bool:
+    """Whether the user may read this assessment's answers (the rule of answer_visibility)."""
+    if not user.is_national or assessment.country_code == user.country_code:
+        return True
+    return bool(current_app.config["NATIONAL_SEE_OTHER_COUNTRIES_ANSWERS"]
+                and current_app.config["NATIONAL_SEE_OTHER_COUNTRIES"] and assessment.status == "validated")

@@ -19,7 +19,7 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, s
 #: one colour per level, light (level 0) to dark (top level): the heatmap is ordinal
 LEVEL_COLOURS = ("#eef1f5", "#c6dbef", "#6baed6", "#2b7bba", "#08306b", "#041c40")
 #: the stage colours of app.css (.stage-paperless ...), for the stage ladder
-STAGE_COLOURS = ("#8d99ae", "#3a86ff", "#2a9d8f", "#7b2cbf", "#e76f51", "#264653")
+STAGE_COLOURS = ("#5a6478", "#1f63d6", "#1d7268", "#6a1fb0", "#e76f51", "#264653")
 TRACE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
                  "#17becf", "#bcbd22", "#7f7f7f")
 
@@ -35,6 +35,39 @@ def level_name(questionnaire: scoring.Questionnaire, level: int | None, lang: st
 
 def level_names(questionnaire: scoring.Questionnaire, lang: str) -> list[str]:
     return [level_name(questionnaire, level, lang) for level in range(len(questionnaire.stages) + 1)]
+
+
+def numbered_level_name(questionnaire: scoring.Questionnaire, level: int | None, lang: str) -> str:
+    """'2 · Electronic', '0 · Below “Paperless”': the level number with the one vocabulary of level_name."""
+    if level is None:
+        return "—"
+    name = level_name(questionnaire, level, lang)
+    return f"{level} · {name}" if name else str(level)
+
+
+def overall_rule(questionnaire: scoring.Questionnaire) -> str:
+    """One sentence saying how this questionnaire's overall level and index are formed (its `scoring` block).
+
+    Source: DESIGN.md §4 (overall level min | median | mean_floor over dimension levels, dimension-weighted;
+    overall index mean | pooled).
+    """
+    rules = questionnaire.rules
+    level = {
+        "min": _("The overall level is the lowest dimension level: a country is only as mature as its weakest "
+                 "dimension."),
+        "median": _("The overall level is the weighted median of the dimension levels (the lower middle one)."),
+        "mean_floor": _("The overall level is the weighted mean of the dimension levels, rounded down."),
+    }.get(rules.overall_level, "")
+    index = {
+        "mean": _("The overall index is the weighted mean of the dimension indices."),
+        "pooled": _("The overall index is the share of all attainable points achieved, over every dimension."),
+    }.get(rules.overall_index, "")
+    if not questionnaire.stages:
+        return index
+    threshold = _("A dimension attains a stage when at least %(threshold)s%% of the stage's weighted points are "
+                  "achieved and every earlier stage is attained.",
+                  threshold="%g" % (rules.stage_threshold * 100))
+    return " ".join(part for part in (threshold, level, index) if part)
 
 
 def config(lang: str, filename: str) -> dict:
@@ -90,8 +123,12 @@ def _series_name(series, all_series) -> str:
 # ---- comparison ------------------------------------------------------------------------------
 
 def radar(series: Sequence, questionnaire: scoring.Questionnaire, lang: str, mode: str = "index",
-          title: str = "", subtitle: str = "") -> dict:
-    """One closed scatterpolar trace per country over the dimensions: indices (0-100) or levels."""
+          title: str = "", subtitle: str = "", average=None, average_label: str = "") -> dict:
+    """One closed scatterpolar trace per country over the dimensions: indices (0-100) or levels.
+
+    `average` (app.services.dashboard_average.Average) adds a dashed trace named `average_label`: the mean
+    of the countries' indices (or levels) per dimension.
+    """
     theta = [wrap(localised(d.title, lang), 22) for d in questionnaire.dimensions]
     keys = [d.key for d in questionnaire.dimensions]
     names = level_names(questionnaire, lang)
@@ -111,6 +148,13 @@ def radar(series: Sequence, questionnaire: scoring.Questionnaire, lang: str, mod
                      "theta": theta + theta[:1], "text": text + text[:1], "mode": "lines+markers",
                      "fill": "toself", "fillcolor": _transparent(colour), "line": {"color": colour, "width": 2},
                      "marker": {"size": 6}, "hovertemplate": hover, "connectgaps": False})
+    if average is not None:
+        values = average.level if mode == "level" else average.index
+        r = [values.get(k) for k in keys]
+        text = ["—" if v is None else f"{v:.1f}" for v in r]
+        data.append({"type": "scatterpolar", "name": average_label, "r": r + r[:1], "theta": theta + theta[:1],
+                     "text": text + text[:1], "mode": "lines", "line": {"color": "#343a40", "width": 2, "dash": "dash"},
+                     "hovertemplate": "%{theta}<br>%{text}<extra>%{fullData.name}</extra>", "connectgaps": False})
     radial = ({"range": [0, len(names) - 1], "tickvals": list(range(len(names))), "ticktext": names,
                "dtick": 1} if mode == "level" else {"range": [0, 100]})
     # the radial scale sits between the first two spokes, not on top of the first dimension's label
@@ -133,18 +177,22 @@ def _transparent(hex_colour: str, alpha: float = 0.06) -> str:
 
 def heatmap(series: Sequence, questionnaire: scoring.Questionnaire, lang: str, title: str = "",
             subtitle: str = "") -> dict:
-    """Countries x dimensions (and overall), coloured by level, each cell "<level name><br>index"."""
+    """Dimensions (and overall) x countries, coloured by level, each cell "<level name><br>index".
+
+    Dimensions are the rows: their long titles (Russian ones above all) fit beside the grid at any width,
+    where as column titles they overlapped each other and the subtitle.
+    """
     keys = [d.key for d in questionnaire.dimensions] + [OVERALL]
-    columns = [wrap(localised(d.title, lang), 14) for d in questionnaire.dimensions] + [_("Overall")]
+    dimension_names = [wrap(localised(d.title, lang), 30) for d in questionnaire.dimensions] + [_("Overall")]
     names = level_names(questionnaire, lang)
     z, text = [], []
-    for s in series:
-        rows = [s.rows.get(k) for k in keys]
+    for key in keys:
+        rows = [s.rows.get(key) for s in series]
         z.append([row.level if row else None for row in rows])
         text.append([_cell_text(row, names) for row in rows])
     top = max(len(names) - 1, 1)
-    data = [{"type": "heatmap", "x": columns, "y": [_series_name(s, series) for s in series], "z": z,
-             "text": text, "texttemplate": "%{text}", "textfont": {"size": 11},
+    data = [{"type": "heatmap", "x": [wrap(_series_name(s, series), 20) for s in series], "y": dimension_names,
+             "z": z, "text": text, "texttemplate": "%{text}", "textfont": {"size": 11},
              "hovertemplate": "%{y} · %{x}<br>%{text}<extra></extra>", "xgap": 2, "ygap": 2,
              "zmin": -0.5, "zmax": top + 0.5, "colorscale": _discrete_scale(top + 1), "showscale": False}]
     # The levels' key as legend entries: plotly.js's colour bar for stepped scales sets style attributes,
@@ -153,13 +201,13 @@ def heatmap(series: Sequence, questionnaire: scoring.Questionnaire, lang: str, t
               "hoverinfo": "skip", "marker": {"symbol": "square", "size": 14, "color": LEVEL_COLOURS[i],
                                               "line": {"color": "#9aa4ae", "width": 1}}}
              for i, name in enumerate(names[:len(LEVEL_COLOURS)])]
-    layout = _layout(title, subtitle, height=max(340, 230 + 62 * len(series)),
+    layout = _layout(title, subtitle, height=max(340, 190 + 46 * len(keys)),
                      xaxis={"side": "top", "tickangle": 0, "automargin": True, "type": "category",
                             "showgrid": False, "zeroline": False},
                      yaxis={"autorange": "reversed", "automargin": True, "type": "category",
                             "showgrid": False, "zeroline": False},
                      legend={"orientation": "h", "y": -0.02, "yanchor": "top", "title": {"text": _("Level")}},
-                     margin={"l": 120, "r": 30, "t": 185, "b": 20})
+                     margin={"l": 40, "r": 30, "t": 140, "b": 20})
     return _figure(data, layout, lang, "heatmap")
 
 
@@ -291,7 +339,7 @@ def stage_ladder(rows: dict, questionnaire: scoring.Questionnaire, lang: str, ti
         values = [_pct(s) for s in shares]
         data.append({"type": "bar", "name": localised(stage.label, lang), "x": x, "y": values,
                      "marker": {"color": STAGE_COLOURS[i % len(STAGE_COLOURS)]},
-                     "text": ["" if v is None else f"{v:.0f}" for v in values], "textposition": "outside",
+                     # no value labels on the bars: grouped bars are too narrow ("100100"); the table has them
                      "customdata": [vacuous if v is None else f"{v:.1f}%" for v in values],
                      "hovertemplate": "%{x}<br>%{fullData.name}: %{customdata}<extra></extra>"})
     layout = _layout(title, subtitle, height=460, barmode="group", bargap=0.25, showlegend=True,

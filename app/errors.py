@@ -38,15 +38,38 @@ def register(app: Flask) -> None:
 
 
 def _wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return request.is_json or best == "application/json"
+
+
+def _message(code: int) -> str:
+    if code == 413:
+        from flask import current_app
+
+        from app.formatting import human_size
+
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        if limit:
+            return _("The file is larger than the allowed maximum of %(limit)s; nothing was saved. "
+                     "Choose a smaller file, or split it into several files.", limit=human_size(limit))
+    return _messages()[code]
+
+
+def _back_link() -> str | None:
+    """Where the user came from, when that is a page of this site (so an error page always has a way back)."""
+    referrer = request.referrer or ""
+    same_page = request.method == "GET" and referrer.rstrip("/") == request.url.rstrip("/")
+    if referrer.startswith(request.host_url) and not same_page:
+        return referrer  # after a refused POST this is the form itself, shown afresh by GET
+    return None
 
 
 def _render(code: int):
     code = code if code in _titles() else 400 if code < 500 else 500
     if _wants_json():
-        return jsonify(error=_titles()[code], message=_messages()[code]), code
-    return render_template("errors/error.html", code=code, title=_titles()[code], message=_messages()[code]), code
+        return jsonify(error=_titles()[code], message=_message(code)), code
+    return render_template("errors/error.html", code=code, title=_titles()[code], message=_message(code),
+                           back=_back_link()), code
 
 
 def _handle_http(error: HTTPException):

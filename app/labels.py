@@ -1,6 +1,10 @@
-"""Translated labels for the fixed vocabularies: roles, statuses, actions, flags, audit events."""
+"""Translated labels for the fixed vocabularies: roles, statuses, actions, flags, audit events, sources."""
+import re
+
 from flask import Flask
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
+
+from scoring.seeds import SEED_LABELS
 
 ROLE_LABELS = {
     "respondent": _l("Respondent"),
@@ -40,9 +44,10 @@ QUESTIONNAIRE_STATUS_LABELS = {
 
 
 FLAG_STATE_LABELS = {
-    "open": _l("Open"),
-    "answered": _l("Answered"),
-    "resolved": _l("Resolved"),
+    # a state, not a verb: the context keeps it apart from the "Open" of buttons in the catalogue
+    "open": lazy_pgettext("review flag state", "Open"),
+    "answered": lazy_pgettext("review flag state", "Answered"),
+    "resolved": lazy_pgettext("review flag state", "Resolved"),
 }
 
 
@@ -52,6 +57,7 @@ EVENT_LABELS = {
     "attachment.remove": _l("File removed"),
     "flag.create": _l("Flagged by the reviewer"),
     "flag.answer": _l("Flag answered"),
+    "flag.resolve": _l("Flag resolved"),
 }
 
 
@@ -69,6 +75,50 @@ missing_label = _labeller(MISSING_LABELS)
 questionnaire_status_label = _labeller(QUESTIONNAIRE_STATUS_LABELS)
 flag_state_label = _labeller(FLAG_STATE_LABELS)
 event_label = _labeller(EVENT_LABELS)
+
+
+MEASURE_STATUS_LABELS = {
+    "implemented": _l("Implemented"),
+    "in_progress": _l("In progress"),
+    "not_started": _l("Not started"),
+    "no_data": _l("No data"),
+}
+measure_status_label = _labeller(MEASURE_STATUS_LABELS)
+
+# A seed cited at the start of a part of the free-text source: "003_946f441bb5a524d9.txt §7 (...)".
+_SEED_CITATION = re.compile(r"^\s*(\d{3}_[0-9a-f]+\.txt)\s*(§\s*\d+(?:\.\d+)*)?")
+
+
+def source_labels(questionnaire, question, lang: str | None = None) -> list[str]:
+    """The sources of a question as people read them, in ``lang`` (the UI language by default).
+
+    The question's ``references`` give "instrument label, part" (DESIGN §3). A question without
+    references shows the seed documents its free-text ``source`` starts a citation with, by
+    their readable label and section; the rest of that text is the methodologist's note, not
+    shown on pages (it is in the questionnaire export). A bare seed file name is never shown.
+    """
+    from app.i18n import current_language
+
+    lang = lang or current_language()
+    if question.references:
+        cited = [(questionnaire.reference_label(r, lang), r.part) for r in question.references]
+    else:
+        cited = []
+        for part in (question.source or "").split(";"):
+            found = _SEED_CITATION.match(part)
+            if found and found.group(1) in SEED_LABELS:
+                label = SEED_LABELS[found.group(1)]
+                cited.append((label.get(lang) or label["en"], (found.group(2) or "").replace(" ", "")))
+    labels = [f"{label}, {part}" if part else label for label, part in cited if label]
+    return list(dict.fromkeys(labels))
+
+
+def dimension_titles(questionnaire, keys) -> str:
+    """Dimension titles in the UI language for stored keys (e.g. the weakest dimensions), joined by commas."""
+    from app.i18n import localised
+
+    titles = {d.key: d.title for d in questionnaire.dimensions}
+    return ", ".join(localised(titles[k]) if k in titles else k for k in keys or ())
 
 
 def describe_state(question, state: dict | None) -> str:
@@ -94,5 +144,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(role_label=role_label, status_label=status_label, action_label=action_label,
                                   missing_label=missing_label, flag_state_label=flag_state_label,
                                   questionnaire_status_label=questionnaire_status_label, event_label=event_label,
-                                  describe_state=describe_state,
+                                  describe_state=describe_state, source_labels=source_labels,
+                                  dimension_titles=dimension_titles,
+                                  measure_status_label=measure_status_label,
                                   view_exists=lambda e: e in app.view_functions)

@@ -5,6 +5,15 @@ synthetic questionnaire (250 questions, 9 dimensions, 4 stages, every question t
 number bands and show_if chains) and answers of every country in every cycle (about a
 million rows, seeded), then prints times, their ratio and peak memory.
 
+The questionnaire uses the additions of scoring version 2 (a measures catalogue cited by
+the questions, ``hidden: zero`` on half the follow-ups) and the answers carry
+``has_evidence``, so the bulk run computes every new output: evidence coverage, weakest
+dimensions and measure attainment. The scoring 1 engine (scoring version 1.0.0, taken
+from git at SCORING_1_COMMIT into a temporary directory) scores the same answers in the
+same run, so the ratio of the two is measured, not remembered. Scoring 2 is timed both as
+``score_table`` (the bulk path: every figure as DataFrame columns) and as ``score`` (one
+frozen result object per assessment, dimension, measure and gap, as scoring 1 returned).
+
 Baselines (both group-by sums per assessment and dimension, no visibility, no levels):
 
 - ``lookup+groupby``: map every (question, value) to its dimension and weighted points
@@ -17,9 +26,13 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import resource
 import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -31,6 +44,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import scoring  # noqa: E402
 
+ROOT = Path(__file__).resolve().parent.parent
+#: the last commit of scoring version 1.0.0 (before "Scoring model 2")
+SCORING_1_COMMIT = "2b316e5eae9a0593206961ad14ee471dfab66942"
+MEASURES = 30
 STAGES = ("paperless", "electronic", "digital", "smart")
 LEVELS = ("none", "pilot", "partial", "full")
 TYPES = ("scale",) * 12 + ("yes_no",) * 3 + ("choice",) * 2 + ("number",) * 2 + ("text",)
@@ -41,13 +58,20 @@ def text(word: str) -> dict:
     return {"en": word, "ru": f"{word} (ru)"}
 
 
-def synthetic_questionnaire(questions: int = 250, dimensions: int = 9, seed: int = 1) -> dict:
-    """Questionnaire data with mixed types, bands and show_if (some chained)."""
+def synthetic_questionnaire(questions: int = 250, dimensions: int = 9, seed: int = 1,
+                            additions: bool = True) -> dict:
+    """Questionnaire data with mixed types, bands and show_if (some chained).
+
+    With ``additions``, a catalogue of MEASURES measures, each question citing up to two,
+    and ``hidden: zero`` on every other follow-up; without, a file scoring 1 can read.
+    """
     rng = np.random.default_rng(seed)
     items = [_question(i, rng) for i in range(questions)]
     _add_show_ifs(items, rng)
+    if additions:
+        _add_measures(items, rng)
     per = -(-questions // dimensions)
-    return {
+    data = {
         "format": 1, "id": "synthetic", "version": "1", "status": "draft",
         "languages": ["en", "ru"], "title": text("Synthetic"),
         "stages": [{"key": s, "label": text(s)} for s in STAGES],
@@ -59,6 +83,21 @@ def synthetic_questionnaire(questions: int = 250, dimensions: int = 9, seed: int
                         "questions": items[d * per:(d + 1) * per]}
                        for d in range(dimensions)],
     }
+    if additions:
+        data["measures"] = [{"id": f"{m // 10 + 1}.{m % 10 + 1}", "title": text(f"M{m}")}
+                            for m in range(MEASURES)]
+    return data
+
+
+def _add_measures(items: list[dict], rng: np.random.Generator) -> None:
+    ids = [f"{m // 10 + 1}.{m % 10 + 1}" for m in range(MEASURES)]
+    for item in items:
+        count = int(rng.integers(0, 3))
+        if count and item["type"] != "text":
+            item["measures"] = list(rng.choice(ids, size=count, replace=False))
+    follow_ups = [item for item in items if "show_if" in item]
+    for item in follow_ups[::2]:
+        item["hidden"] = "zero"
 
 
 def _question(i: int, rng: np.random.Generator) -> dict:
@@ -109,6 +148,7 @@ def synthetic_answers(q: scoring.Questionnaire, assessments: int, seed: int = 2
                                 assessments),
         "value": pd.array(values, dtype="str"),
         "not_applicable": na_allowed & (rng.random(values.size) < 0.1),
+        "has_evidence": rng.random(values.size) < 0.6,
     })
 
 
@@ -185,10 +225,12 @@ def main() -> None:
     q = scoring.parse(synthetic_questionnaire(), "synthetic")
     answers = synthetic_answers(q, args.countries * args.cycles)
     print(f"questionnaire: {len(q.questions)} questions, {len(q.dimensions)} dimensions, "
-          f"{len(q.stages)} stages, {sum(1 for x in q.questions if x.show_if)} show_if")
+          f"{len(q.stages)} stages, {sum(1 for x in q.questions if x.show_if)} show_if, "
+          f"{len(q.measures)} measures, scoring version {scoring.SCORING_VERSION}")
     print(f"answers: {len(answers):,} rows, {args.countries * args.cycles:,} assessments")
     lookup = lookup_table(q, answers)
     time_bulk(q, answers, lookup, args.runs)
+    time_against_scoring_1(q, answers, lookup, args.runs)
     time_single(q, answers, lookup)
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak RSS:      {maxrss:8.1f} MiB")
@@ -208,6 +250,55 @@ def time_bulk(q: scoring.Questionnaire, answers: pd.DataFrame, lookup: pd.DataFr
     print(f"baseline groupby only: {group * 1000:8.1f} ms   ratio {bulk / group:5.2f}x")
     print(f"peak traced memory:    {peak_memory(scoring.score, q, answers):8.1f} MiB "
           f"(baseline {peak_memory(baseline, answers, lookup):.1f} MiB)")
+
+
+def scoring_1_engine(directory: Path):
+    """The scoring package of SCORING_1_COMMIT, imported as ``scoring_v1``; None without git."""
+    archive = directory / "scoring1.tar"
+    try:
+        with archive.open("wb") as handle:
+            subprocess.run(["git", "-C", str(ROOT), "archive", SCORING_1_COMMIT, "scoring",
+                            "questionnaires/schema.json"], stdout=handle, check=True,
+                           stderr=subprocess.DEVNULL)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    with tarfile.open(archive) as tar:
+        tar.extractall(directory, filter="data")
+    (directory / "scoring").rename(directory / "scoring_v1")
+    sys.path.insert(0, str(directory))
+    try:
+        return importlib.import_module("scoring_v1")
+    finally:
+        sys.path.remove(str(directory))
+
+
+def time_against_scoring_1(q: scoring.Questionnaire, answers: pd.DataFrame,
+                           lookup: pd.DataFrame, runs: int) -> None:
+    """Prints bulk scoring 2 (every new output) against scoring 1 and the group-by, interleaved."""
+    with tempfile.TemporaryDirectory() as directory:
+        v1 = scoring_1_engine(Path(directory))
+        if v1 is None:
+            print(f"scoring 1: not measured (git cannot read commit {SCORING_1_COMMIT})")
+            return
+        q1 = v1.parse(synthetic_questionnaire(additions=False), "synthetic")
+        plain = answers.drop(columns="has_evidence")
+        prepared = answers.merge(lookup, on=["question_key", "value"], how="inner")
+        v1.score(q1, plain.head(1000))
+        scoring.score(q, answers.head(1000))
+        scoring.score_table(q, answers.head(1000))
+        times = {"table": [], "objects": [], "1": [], "group": []}
+        for _ in range(runs):  # interleaved, so that a busy machine slows all of them alike
+            times["table"].append(best_of(1, scoring.score_table, q, answers)[0])
+            times["objects"].append(best_of(1, scoring.score, q, answers)[0])
+            times["1"].append(best_of(1, v1.score, q1, plain)[0])
+            times["group"].append(best_of(1, groupby_only, prepared)[0])
+    table, objects, old, group = (min(times[k]) for k in ("table", "objects", "1", "group"))
+    print(f"scoring 1 score() (v{v1.SCORING_VERSION}): {old * 1000:8.1f} ms (best of {runs}, interleaved)")
+    print(f"groupby only:                 {group * 1000:8.1f} ms")
+    print(f"scoring 2 score_table():      {table * 1000:8.1f} ms   ratio to scoring 1 {table / old:5.2f}x "
+          f"(target <= 1.3x), to groupby {table / group:5.2f}x (target <= 3x)")
+    print(f"scoring 2 score() objects:    {objects * 1000:8.1f} ms   ratio to scoring 1 {objects / old:5.2f}x, "
+          f"to groupby {objects / group:5.2f}x")
 
 
 def time_single(q: scoring.Questionnaire, answers: pd.DataFrame, lookup: pd.DataFrame

@@ -11,11 +11,13 @@ import difflib
 from typing import Any, Callable, Iterator
 
 from .errors import join_path
+from .seeds import SEED_LABELS
 
 Report = Callable[[str, str], None]
 
 TEXT_FIELDS = {"root": ("title", "description"), "stage": ("label", "description"),
-               "dimension": ("title", "description"), "question": ("text", "help", "unit")}
+               "dimension": ("title", "description"), "question": ("text", "help", "unit"),
+               "measure": ("title",)}
 
 
 def check(data: dict, report: Report) -> None:
@@ -25,6 +27,7 @@ def check(data: dict, report: Report) -> None:
         check_texts(data, languages, report)
     check_unique_keys(data, report)
     check_questions(data, report)
+    check_citations(data, languages, report)
 
 
 def questions(data: dict) -> Iterator[tuple[str, dict]]:
@@ -65,6 +68,9 @@ def check_texts(data: dict, languages: list[str], report: Report) -> None:
         for name in TEXT_FIELDS.get(kind, ("label",)):
             if isinstance(owner.get(name), dict):
                 _check_text(owner[name], join_path(path, name), languages, report)
+    for key, label in _instruments(data).items():
+        if isinstance(label, dict):
+            _check_text(label, join_path("instruments", str(key)), languages, report)
 
 
 def _text_owners(data: dict) -> Iterator[tuple[str, str, dict]]:
@@ -77,6 +83,8 @@ def _text_owners(data: dict) -> Iterator[tuple[str, str, dict]]:
             yield path, "option", option
     for path, dimension in dicts(data.get("dimensions"), "dimensions"):
         yield path, "dimension", dimension
+    for path, measure in dicts(data.get("measures"), "measures"):
+        yield path, "measure", measure
     for path, question in questions(data):
         yield path, "question", question
         for opath, option in dicts(question.get("choices"), join_path(path, "choices")):
@@ -102,6 +110,7 @@ def check_unique_keys(data: dict, report: Report) -> None:
     _unique(dicts(data.get("stages"), "stages"), "key", "stage key", report)
     _unique(dicts(data.get("dimensions"), "dimensions"), "key", "dimension key", report)
     _unique(questions(data), "key", "question key", report)
+    _unique(dicts(data.get("measures"), "measures"), "id", "measure id", report)
     scales = data.get("scales")
     for name, options in (scales.items() if isinstance(scales, dict) else ()):
         path = join_path("scales", str(name))
@@ -212,6 +221,57 @@ def _check_range(question: dict, path: str, report: Report) -> None:
     low, high = question.get("min"), question.get("max")
     if _number(low) and _number(high) and low > high:
         report(join_path(path, "max"), f"is smaller than min ({low})")
+
+
+def check_citations(data: dict, languages: list[str], report: Report) -> None:
+    """Cited measures are in the catalogue; cited instruments and seeds have labels.
+
+    A seed is labelled by the file's ``instruments`` (keyed by its file name) or by the
+    table of known seeds, which must then cover every language of the file, so that no
+    page ever has to show a bare file name.
+    """
+    catalogue = [value_text(m["id"]) for _, m in dicts(data.get("measures"), "measures")
+                 if _answer_like(m.get("id"))]
+    instruments = _instruments(data)
+    for path, question in questions(data):
+        for index, measure in enumerate(_list(question.get("measures"))):
+            if isinstance(measure, str) and measure not in catalogue:
+                _unknown_measure(measure, join_path(join_path(path, "measures"), index),
+                                 catalogue, report)
+        for rpath, reference in dicts(question.get("references"), join_path(path, "references")):
+            _check_reference(reference, rpath, (instruments, languages), report)
+
+
+def _unknown_measure(measure: str, path: str, catalogue: list[str], report: Report) -> None:
+    if not catalogue:
+        report(path, f"cites measure '{measure}', but the file has no measures catalogue: "
+                     f"list the measure under measures with its id and title")
+    else:
+        report(path, f"unknown measure '{measure}'{_choose(measure, catalogue)}")
+
+
+def _check_reference(reference: dict, path: str, context: tuple, report: Report) -> None:
+    instruments, languages = context
+    instrument, seed = reference.get("instrument"), reference.get("seed")
+    if isinstance(instrument, str) and instrument not in instruments:
+        report(join_path(path, "instrument"), f"unknown instrument '{instrument}': give its "
+               f"label under instruments{_choose(instrument, instruments)}")
+    if not isinstance(seed, str) or seed in instruments:
+        return
+    known = SEED_LABELS.get(seed)
+    if known is None:
+        report(join_path(path, "seed"), f"'{seed}' is not a known seed document: give its "
+               f"label under instruments (keyed by the file name){_choose(seed, SEED_LABELS)}")
+        return
+    missing = [lang for lang in languages if lang not in known]
+    if missing:
+        report(join_path(path, "seed"), f"the seed '{seed}' has no built-in label in "
+               f"{', '.join(missing)}: give its label under instruments")
+
+
+def _instruments(data: dict) -> dict:
+    instruments = data.get("instruments")
+    return instruments if isinstance(instruments, dict) else {}
 
 
 def check_supersedes(data: dict, previous_keys: set[str] | None, report: Report) -> None:

@@ -25,6 +25,37 @@ class ShowIfColumn:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class Groups:
+    """Question columns gathered group by group, for ``np.add.reduceat``.
+
+    ``columns`` lists each group's questions in file order, each group led by a head
+    position ``starts[i]`` that is set to 0 after gathering. ``np.add.reduceat`` then sums
+    every group, empty ones included, as 0 + q1 + q2 + ... in a fixed order per row, so
+    one assessment and many give bit-identical sums, and the sums of scoring 1 (which
+    led each group by an appended zero column) are reproduced to the last bit.
+    """
+
+    columns: np.ndarray
+    starts: np.ndarray
+
+    def sums(self, values: np.ndarray, dtype: type | None = None) -> np.ndarray:
+        """(rows, groups) sums of ``values`` (rows, questions)."""
+        gathered = values[:, self.columns]
+        gathered[:, self.starts] = 0
+        return np.add.reduceat(gathered, self.starts, axis=1, dtype=dtype)
+
+
+def groups(members: list[list[int]]) -> Groups:
+    """The Groups of lists of question columns."""
+    columns, starts = [], []
+    for group in members:
+        starts.append(len(columns))
+        columns.append(0)  # the head, zeroed after gathering
+        columns.extend(group)
+    return Groups(np.array(columns, dtype=np.intp), np.array(starts, dtype=np.intp))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Compiled:
     """Per-question arrays and grouping of one questionnaire."""
 
@@ -45,12 +76,18 @@ class Compiled:
     text_columns: np.ndarray
     show_ifs: tuple[ShowIfColumn, ...]
     showif_columns: np.ndarray
-    layout: np.ndarray  # columns in group order, each group led by the zero column Q
-    group_starts: np.ndarray
+    groups: Groups  # (dimension, stage) groups, dimension-major
     dimension_keys: tuple[str, ...]
     dimension_weight: np.ndarray
     dimension_starts: np.ndarray  # first column of each dimension (they are contiguous)
     stage_keys: tuple[str, ...]
+    hidden_override: np.ndarray  # per question: -1 follows scoring.hidden, 0 exclude, 1 zero
+    measure_ids: tuple[str, ...]  # the measures catalogue, in file order
+    measure_groups: Groups  # the questions citing each measure, across dimensions
+
+    def hidden_zero(self, rule: str) -> np.ndarray:
+        """Per question: True where a question hidden by show_if counts with p = 0."""
+        return np.where(self.hidden_override < 0, rule == "zero", self.hidden_override == 1)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -76,7 +113,7 @@ def _compile(q: Questionnaire) -> Compiled:
     dimension = np.array([dims[x.dimension] for x in questions], dtype=np.intp)
     stage = np.array([stages.get(x.stage, 0) for x in questions], dtype=np.intp)
     numbers = np.array([i for i, x in enumerate(questions) if x.type == "number"], np.intp)
-    layout, starts = _layout(dimension, stage, len(dims), max(len(stages), 1))
+    group = dimension * max(len(stages), 1) + stage
     return Compiled(
         keys=tuple(index), index=index,
         weight=np.array([x.weight for x in questions], dtype=float),
@@ -93,10 +130,18 @@ def _compile(q: Questionnaire) -> Compiled:
                               np.intp),
         show_ifs=tuple(_show_ifs(questions, index, vocabulary)),
         showif_columns=np.array([i for i, x in enumerate(questions) if x.show_if], np.intp),
-        layout=layout, group_starts=starts,
+        groups=groups([np.flatnonzero(group == g).tolist()
+                       for g in range(len(dims) * max(len(stages), 1))]),
         dimension_keys=tuple(dims), stage_keys=q.stage_keys,
         dimension_weight=np.array([d.weight for d in q.dimensions], dtype=float),
-        dimension_starts=np.flatnonzero(np.r_[True, dimension[1:] != dimension[:-1]]))
+        dimension_starts=np.flatnonzero(np.r_[True, dimension[1:] != dimension[:-1]]),
+        hidden_override=np.array([_OVERRIDES[x.hidden] for x in questions], dtype=np.int8),
+        measure_ids=tuple(m.id for m in q.measures),
+        measure_groups=groups([[i for i, x in enumerate(questions) if m.id in x.measures]
+                               for m in q.measures]))
+
+
+_OVERRIDES = {None: -1, "exclude": 0, "zero": 1}
 
 
 def _option_points(questions: tuple[Question, ...], vocabulary: dict[str, int]
@@ -142,20 +187,3 @@ def _show_ifs(questions: tuple[Question, ...], index: dict[str, int],
 
 _UFUNCS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal,
            "==": np.equal}
-
-
-def _layout(dimension: np.ndarray, stage: np.ndarray, dims: int, stages: int
-            ) -> tuple[np.ndarray, np.ndarray]:
-    """Columns ordered by group, each group preceded by the all-zero column Q.
-
-    ``np.add.reduceat`` then sums every group, empty ones included, in a fixed order
-    per row, so one assessment and many give bit-identical sums.
-    """
-    zero = len(dimension)
-    layout, starts = [], []
-    group = dimension * stages + stage
-    for g in range(dims * stages):
-        starts.append(len(layout))
-        layout.append(zero)
-        layout.extend(np.flatnonzero(group == g).tolist())
-    return np.array(layout, dtype=np.intp), np.array(starts, dtype=np.intp)

@@ -56,6 +56,12 @@ class Totals:
     overall_stage: np.ndarray
     overall_level: np.ndarray
     overall_index: np.ndarray
+    evidence: np.ndarray  # (assessment, dimension) evidence coverage in percent
+    overall_evidence: np.ndarray  # (assessment,) pooled over every dimension
+    measures: np.ndarray  # (3, assessment, measure): points won, points possible, criteria
+    open_cells: np.ndarray  # (assessment, question): questions a roadmap may list
+    counted_cells: np.ndarray  # (assessment, question): questions in the sums
+    lacking: np.ndarray  # (assessment, dimension): weighted points the first unattained stage lacks
 
 
 def score(q: Questionnaire, answers: Any,
@@ -65,13 +71,8 @@ def score(q: Questionnaire, answers: Any,
     ``answers`` is a DataFrame or an iterable of dicts/records with ``assessment_id``,
     ``question_key``, ``value`` and ``not_applicable``; unknown question keys are ignored.
     """
-    c = compiled(q)
-    columns = read_columns(answers)
-    if columns["assessment_id"] is None:
-        raise ValueError("the answers have no assessment_id column (use score_one for "
-                         "the answers of one assessment)")
-    ids = assessment_codes(columns["assessment_id"], assessment_ids or ())
-    return _score(q, c, encode(c, columns, ids))
+    c, coded = prepare(q, answers, assessment_ids)
+    return _score(q, c, coded)
 
 
 def score_one(q: Questionnaire, answers: Any) -> AssessmentScore:
@@ -92,13 +93,48 @@ def _single_id(column: Any) -> Hashable:
     return distinct[0] if len(distinct) else None
 
 
-def _score(q: Questionnaire, c: Compiled, answers: Answers) -> list[AssessmentScore]:
+def prepare(q: Questionnaire, answers: Any, assessment_ids: Iterable[Hashable] | None = None
+            ) -> tuple[Compiled, Answers]:
+    """The compiled questionnaire and the coded answers of ``score`` (same inputs and errors)."""
+    c = compiled(q)
+    columns = read_columns(answers)
+    if columns["assessment_id"] is None:
+        raise ValueError("the answers have no assessment_id column (use score_one for "
+                         "the answers of one assessment)")
+    ids = assessment_codes(columns["assessment_id"], assessment_ids or ())
+    return c, encode(c, columns, ids)
+
+
+@dataclass(slots=True)
+class Block:
+    """Assessments [start, stop) with their answer matrices, visibility and totals."""
+
+    start: int
+    stop: int
+    cells: Cells
+    visible: np.ndarray
+    totals: Totals
+
+
+def blocks(q: Questionnaire, c: Compiled, answers: Answers) -> Iterator[Block]:
+    """The assessments in blocks of about CHUNK_CELLS cells, each scored by ``aggregate``.
+
+    This is the one arithmetic path: ``score`` builds result objects from the blocks and
+    ``table.score_table`` builds DataFrames from the same blocks.
+    """
     step = max(1, CHUNK_CELLS // max(len(c.keys), 1))
+    for start in range(0, len(answers.ids), step):
+        stop = min(start + step, len(answers.ids))
+        block = cells(c, answers, start, stop)
+        visible = visibility(c, block)
+        yield Block(start, stop, block, visible, aggregate(c, q.rules, block, visible))
+
+
+def _score(q: Questionnaire, c: Compiled, answers: Answers) -> list[AssessmentScore]:
     results: list[AssessmentScore] = []
     with _collector_paused():
-        for start in range(0, len(answers.ids), step):
-            stop = min(start + step, len(answers.ids))
-            results.extend(_score_block(q, c, answers, start, stop))
+        for block in blocks(q, c, answers):
+            results.extend(_results(q, c, answers, block))
     return results
 
 
@@ -120,41 +156,94 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _score_block(q: Questionnaire, c: Compiled, answers: Answers, start: int, stop: int
-                 ) -> list[AssessmentScore]:
-    block = cells(c, answers, start, stop)
-    visible = visibility(c, block)
-    totals = aggregate(c, q.rules, block, visible)
-    gaps = explain(c, block, visible, totals, answers.values.text)
-    return assemble(q, c, answers.ids[start:stop], totals, gaps, hidden_sets(c, visible))
+def _results(q: Questionnaire, c: Compiled, answers: Answers, block: Block
+             ) -> list[AssessmentScore]:
+    gaps = explain(c, block.cells, block.visible, block.totals, answers.values.text)
+    return assemble(q, c, answers.ids[block.start:block.stop], block.totals, gaps,
+                    hidden_sets(c, block.visible))
 
 
 def aggregate(c: Compiled, rules: ScoringRules, block: Cells, visible: np.ndarray) -> Totals:
-    """Attainments, levels, indices and counts of a block of assessments."""
+    """Attainments, levels, indices, evidence coverage, measures and counts of a block."""
     shares = np.where(np.isnan(block.points), 0.0, block.points / c.max_points)
-    counted = visible & ~block.not_applicable & c.scored
-    if rules.unanswered == "exclude":
-        counted &= block.valid
+    counted = counted_cells(c, rules, block, visible)
+    open_cells = visible & ~block.not_applicable & c.scored
+    if len(c.showif_columns) and c.hidden_zero(rules.hidden).any():
+        shares = np.where(visible, shares, 0.0)  # hidden: zero counts a hidden answer as p = 0
+        open_cells |= counted
     weights = np.where(counted, c.weight, 0.0)
-    won, possible = group_sums(c, weights * shares), group_sums(c, weights)
+    points = weights * shares
+    won, possible = group_sums(c, points), group_sums(c, weights)
     stage = _ratio(won, possible)
     attained = (possible <= 0) | (stage >= rules.stage_threshold - EPSILON)
     level = np.cumprod(attained, axis=2).sum(axis=2)
     has = possible.sum(axis=2) > 0
     index = 100 * _ratio(won.sum(axis=2), possible.sum(axis=2))
     weight = np.where(has, c.dimension_weight, 0.0)
+    claimed = _dimension_sums(c, points)
+    substantiated = _dimension_sums(c, np.where(block.evidence, points, 0.0))
     return Totals(
         shares=shares, stage=stage, level=level, counted=has, index=index,
         counts=_counts(c, block, visible),
         overall_stage=_ratio(won.sum(axis=1), possible.sum(axis=1)),
         overall_level=overall_level(rules.overall_level, level, weight, len(c.stage_keys)),
-        overall_index=_overall_index(rules.overall_index, index, weight, won, possible))
+        overall_index=_overall_index(rules.overall_index, index, weight, won, possible),
+        evidence=100 * _ratio(substantiated, claimed),
+        overall_evidence=100 * _ratio(substantiated.sum(axis=1), claimed.sum(axis=1)),
+        measures=measure_sums(c, points, weights, counted), open_cells=open_cells,
+        counted_cells=counted, lacking=points_lacking(rules, len(c.stage_keys), level, won, possible))
+
+
+def points_lacking(rules: ScoringRules, stages: int, level: np.ndarray, won: np.ndarray,
+                   possible: np.ndarray) -> np.ndarray:
+    """(assessment, dimension): t · Σ w − Σ w p over the counted questions of the first
+    unattained stage, in weighted points (the way to the next level, DESIGN §4 explanation);
+    NaN at the top level and without stages."""
+    if not stages or not level.size:
+        return np.full(level.shape, np.nan)
+    at = np.minimum(level, stages - 1)[..., None]
+    lack = (rules.stage_threshold * np.take_along_axis(possible, at, axis=2)
+            - np.take_along_axis(won, at, axis=2))[..., 0]
+    return np.where(level < stages, np.maximum(lack, 0.0), np.nan)
+
+
+def counted_cells(c: Compiled, rules: ScoringRules, block: Cells, visible: np.ndarray
+                  ) -> np.ndarray:
+    """(assessment x question): True where a question enters the sums (DESIGN §4).
+
+    Visible, applicable, scored questions count (answered ones only under ``unanswered:
+    exclude``). Under ``hidden: zero`` a question hidden by show_if counts too, with
+    p = 0, answered or not; a not-applicable flag still takes it out, so that revealing
+    it cannot add a question to the sums (which keeps raising an answer monotone).
+    """
+    counted = visible & ~block.not_applicable & c.scored
+    if rules.unanswered == "exclude":
+        counted &= block.valid
+    if len(c.showif_columns):
+        zero = c.hidden_zero(rules.hidden) & c.scored
+        if zero.any():
+            counted |= ~visible & zero & ~block.not_applicable
+    return counted
+
+
+def measure_sums(c: Compiled, points: np.ndarray, weights: np.ndarray, counted: np.ndarray
+                 ) -> np.ndarray:
+    """(3, assessment, measure): Σ w p, Σ w and the count of counted criteria per measure."""
+    if not len(c.measure_ids):
+        return np.zeros((3, len(points), 0))
+    groups = c.measure_groups
+    return np.stack([groups.sums(points), groups.sums(weights),
+                     groups.sums(counted.view(np.int8), dtype=np.int64)])
+
+
+def _dimension_sums(c: Compiled, values: np.ndarray) -> np.ndarray:
+    """(assessment, dimension) sums; a dimension's questions are contiguous and never none."""
+    return np.add.reduceat(values, c.dimension_starts, axis=1)
 
 
 def group_sums(c: Compiled, values: np.ndarray) -> np.ndarray:
     """Row sums of each (dimension, stage) group: (assessment, dimension, stage)."""
-    padded = np.concatenate([values, np.zeros((len(values), 1))], axis=1)
-    sums = np.add.reduceat(padded[:, c.layout], c.group_starts, axis=1)
+    sums = c.groups.sums(values)
     return sums.reshape(len(values), *c.shape)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,14 +18,35 @@ if TYPE_CHECKING:
 _gaps = fast_constructor(Gap)
 
 
+@dataclass(slots=True)
+class GapCells:
+    """The gaps of a block as arrays, in (assessment, dimension, largest shortfall) order."""
+
+    rows: np.ndarray  # assessment position within the block
+    cols: np.ndarray  # question column
+    codes: np.ndarray  # value code of the current answer, -1 when none is shown
+    shares: np.ndarray
+    shortfall: np.ndarray
+    counted: np.ndarray  # whether the question is in the sums now (Gap.counted)
+
+
 def explain(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals,
             texts: list[str | None]) -> list[dict[str, tuple[Gap, ...]]]:
-    """For each assessment, dimension key -> gaps, largest shortfall first.
+    """For each assessment, dimension key -> gaps, largest shortfall first (see ``gap_cells``)."""
+    found = gap_cells(c, block, visible, totals)
+    gaps = _gap_objects(c, found.cols, found.codes, found.shares, found.shortfall, found.counted, texts)
+    return _by_dimension(c, len(visible), found.rows, found.cols, gaps)
+
+
+def gap_cells(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals) -> GapCells:
+    """The gaps of every assessment of a block.
 
     The gaps of a dimension are the visible, applicable, scored questions of its first
     unattained stage with p_q < 1, unanswered ones included with p_q = 0 (under
-    ``exclude`` too: they are exactly what the respondent still has to do). Ties keep
-    file order. A dimension at the top level, or without stages, has no gaps.
+    ``exclude`` too: they are exactly what the respondent still has to do), and under
+    ``hidden: zero`` the hidden questions that count with p_q = 0 (value None: their
+    gate is not met). Ties keep file order. A dimension at the top level, or without
+    stages, has no gaps.
     """
     width = len(c.keys)
     cells = _gap_cells(c, block, visible, totals)
@@ -37,9 +59,10 @@ def explain(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals,
     by_shortfall = np.argsort(-shortfall, kind="stable")
     order = by_shortfall[np.argsort(group[by_shortfall], kind="stable")]
     cells, rows, cols = cells[order], rows[order], cols[order]
-    codes = np.where(block.valid.ravel()[cells], block.code.ravel()[cells], -1)
-    gaps = _gap_objects(c, cols, codes, shares[order], shortfall[order], texts)
-    return _by_dimension(c, len(visible), rows, cols, gaps)
+    shown = block.valid.ravel()[cells] & visible.ravel()[cells]
+    codes = np.where(shown, block.code.ravel()[cells], -1)
+    counted = totals.counted_cells.ravel()[cells]
+    return GapCells(rows, cols, codes, shares[order], shortfall[order], counted)
 
 
 def _gap_cells(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals) -> np.ndarray:
@@ -49,14 +72,14 @@ def _gap_cells(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals) -
         return np.empty(0, dtype=np.intp)
     first_unattained = np.where(totals.level < stages, totals.level, -1)
     in_stage = first_unattained[:, c.dimension] == c.stage
-    eligible = in_stage & visible & ~block.not_applicable & c.scored & (totals.shares < 1)
+    eligible = in_stage & totals.open_cells & (totals.shares < 1)
     return np.flatnonzero(eligible)
 
 
 def _gap_objects(c: Compiled, cols: np.ndarray, codes: np.ndarray, shares: np.ndarray,
-                 shortfall: np.ndarray, texts: list[str | None]) -> list[Gap]:
-    """One Gap per cell, built once per distinct (question, answer) pair and shared."""
-    pairs, distinct = pd.factorize(cols * (len(texts) + 1) + (codes + 1))
+                 shortfall: np.ndarray, counted: np.ndarray, texts: list[str | None]) -> list[Gap]:
+    """One Gap per cell, built once per distinct (question, answer, counted) and shared."""
+    pairs, distinct = pd.factorize((cols * (len(texts) + 1) + (codes + 1)) * 2 + counted)
     # Any cell of a pair will do: every cell of a pair describes the same gap.
     sample = np.zeros(len(distinct), dtype=np.intp)
     sample[pairs] = np.arange(len(pairs))
@@ -64,7 +87,7 @@ def _gap_objects(c: Compiled, cols: np.ndarray, codes: np.ndarray, shares: np.nd
     built = _gaps([c.dimension_keys[c.dimension[i]] for i in col], [c.keys[i] for i in col],
                   [c.stage_key[i] for i in col], c.weight[cols[sample]].tolist(),
                   shares[sample].tolist(), shortfall[sample].tolist(),
-                  [texts[i] for i in code], [i < 0 for i in code])
+                  [texts[i] for i in code], [i < 0 for i in code], counted[sample].tolist())
     return list(map(built.__getitem__, pairs.tolist()))
 
 

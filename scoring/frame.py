@@ -13,7 +13,7 @@ import pandas as pd
 from .compiled import Compiled
 from .model import canonical_number
 
-COLUMNS = ("assessment_id", "question_key", "value", "not_applicable")
+COLUMNS = ("assessment_id", "question_key", "value", "not_applicable", "has_evidence")
 
 
 @dataclass(slots=True)
@@ -35,6 +35,7 @@ class Answers:
     question: np.ndarray  # -1 for keys the questionnaire does not have
     value: np.ndarray  # -1 for no value
     not_applicable: np.ndarray
+    has_evidence: np.ndarray  # an evidence URL or at least one attachment
     values: Values
 
 
@@ -48,6 +49,7 @@ class Cells:
     number: np.ndarray  # number questions only (columns as Compiled.number_columns)
     points: np.ndarray  # NaN where the answer gives no points
     valid: np.ndarray  # an answer the question understands (a known option, a number, text)
+    evidence: np.ndarray  # the answer has evidence (False where there is no answer)
 
 
 def read_columns(answers: Any) -> dict[str, Any]:
@@ -102,6 +104,7 @@ def encode(c: Compiled, columns: dict[str, Any], ids: tuple[np.ndarray, list]) -
         assessment=ids[0], ids=ids[1],
         question=np.array(lookup + [-1], dtype=np.intp)[keys],
         value=values, not_applicable=flags(columns["not_applicable"], len(keys)),
+        has_evidence=flags(columns["has_evidence"], len(keys)),
         values=value_table(value_uniques, c.vocabulary))
 
 
@@ -123,12 +126,16 @@ def _factorize_values(column: Any, rows: int) -> tuple[np.ndarray, Any]:
 
 
 def flags(column: Any, rows: int) -> np.ndarray:
-    """Not-applicable flags as booleans; missing values are False."""
+    """Flags (not applicable, has evidence) as booleans; missing values are False."""
     if column is None:
         return np.zeros(rows, dtype=bool)
     array = np.asarray(column)
     if array.dtype == bool:
         return array
+    if array.dtype.kind in "iu":  # 0/1 from a database driver
+        return array != 0
+    if array.dtype.kind == "f":
+        return np.nan_to_num(array) != 0
     return np.fromiter((_flag(x) for x in array), dtype=bool, count=len(array))
 
 
@@ -173,10 +180,13 @@ def cells(c: Compiled, answers: Answers, start: int, stop: int) -> Cells:
     rows = np.flatnonzero(keep)
     flat = (answers.assessment[rows] - start) * width + answers.question[rows]
     last = _last(flat)
+    target, source = flat[last], rows[last]
     code = np.full(count * width, -1, dtype=np.intp)
-    code[flat[last]] = answers.value[rows[last]]
+    code[target] = answers.value[source]
     na = np.zeros(count * width, dtype=bool)
-    na[flat[last]] = answers.not_applicable[rows[last]]
+    na[target] = answers.not_applicable[source]
+    evidence = np.zeros(count * width, dtype=bool)
+    evidence[target] = answers.has_evidence[source]
     code, na = code.reshape(count, width), na.reshape(count, width)
     vocabulary = answers.values.vocabulary[code]
     width_v = len(c.vocabulary) + 1
@@ -185,7 +195,8 @@ def cells(c: Compiled, answers: Answers, start: int, stop: int) -> Cells:
     points[:, c.number_columns] = band_points(number, c.bands)
     valid = ~np.isnan(points)
     valid[:, c.text_columns] = answers.values.nonempty[code[:, c.text_columns]]
-    return Cells(code, na, vocabulary, number, points, valid)
+    return Cells(code, na, vocabulary, number, points, valid,
+                 evidence.reshape(count, width))
 
 
 def _last(flat: np.ndarray) -> np.ndarray | slice:

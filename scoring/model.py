@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 
 from .numbers import NumberError, canonical, check_bounds, parse_number
 
+from .seeds import SEED_LABELS
+
 Text = dict[str, str]
 
 OPERATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
              "==": operator.eq}
 OPTION_TYPES = frozenset({"scale", "yes_no", "choice"})
+HIDDEN_RULES = ("exclude", "zero")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,31 @@ class ScoringRules:
     overall_level: str = "min"
     overall_index: str = "mean"
     unanswered: str = "zero"
+    #: exclude: a question hidden by show_if leaves the sums; zero: it counts with p = 0
+    hidden: str = "exclude"
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A measure of a catalogue such as the EEU 2026-2030 roadmap, cited by questions."""
+
+    id: str
+    title: Text
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A structured citation: an instrument key or a seed file name, and the part cited."""
+
+    instrument: str | None = None
+    seed: str | None = None
+    part: str = ""
+
+    @property
+    def key(self) -> str:
+        """The key its label is found under: the instrument key or the seed file name."""
+        return self.instrument or self.seed or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +145,17 @@ class Question:
     unit: Text = field(default_factory=dict)
     min: float | None = None
     max: float | None = None
+    #: per-question override of ScoringRules.hidden; None follows the rule
+    hidden: str | None = None
+    measures: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
 
     def __hash__(self) -> int:
         return hash((self.dimension, self.key))
+
+    def hidden_rule(self, rules: ScoringRules) -> str:
+        """How this question counts while show_if hides it: ``exclude`` or ``zero``."""
+        return self.hidden or rules.hidden
 
     @property
     def max_points(self) -> float | None:
@@ -217,6 +253,9 @@ class Questionnaire:
     description: Text = field(default_factory=dict)
     scales: dict[str, tuple[Option, ...]] = field(default_factory=dict)
     supersedes: Supersedes | None = None
+    measures: tuple[Measure, ...] = ()
+    #: instrument key or seed file name -> its label in each language
+    instruments: dict[str, Text] = field(default_factory=dict)
     questions: tuple[Question, ...] = field(init=False)
     _by_key: dict[str, Question] = field(init=False, repr=False, compare=False)
     # The engine keeps its precomputed arrays here; it is derived data, not content.
@@ -239,6 +278,20 @@ class Questionnaire:
     def stage_keys(self) -> tuple[str, ...]:
         """Stage keys, low to high."""
         return tuple(s.key for s in self.stages)
+
+    def reference_label(self, reference: Reference, lang: str) -> str | None:
+        """The label of a reference's instrument or seed in ``lang`` (English as fallback).
+
+        Labels come from the file's ``instruments``, then, for a seed, from the table of
+        known seeds (scoring/seeds.py). None when neither has one: callers show nothing
+        rather than a bare file name.
+        """
+        label = self.instruments.get(reference.key)
+        if label is None and reference.seed:
+            label = SEED_LABELS.get(reference.seed)
+        if not label:
+            return None
+        return label.get(lang) or label.get("en")
 
 
 def canonical_number(raw: str | int | float) -> str | None:

@@ -7,8 +7,8 @@ from typing import Any, Callable, Iterable
 
 from . import checks
 from .errors import QuestionnaireError, ValidationIssue, ordered
-from .model import (YES_NO_OPTIONS, Band, Dimension, Option, Question, Questionnaire,
-                    ScoringRules, ShowIf, Stage, Supersedes)
+from .model import (YES_NO_OPTIONS, Band, Dimension, Measure, Option, Question,
+                    Questionnaire, Reference, ScoringRules, ShowIf, Stage, Supersedes)
 from .schema import schema_issues
 from .yamlio import Document, read_yaml
 
@@ -140,7 +140,10 @@ def build(data: dict) -> Questionnaire:
         stages=tuple(_stage(s) for s in data["stages"]),
         rules=_rules(data["scoring"]),
         dimensions=tuple(_dimension(d, scales) for d in data["dimensions"]),
-        scales=scales, supersedes=_supersedes(data.get("supersedes")))
+        scales=scales, supersedes=_supersedes(data.get("supersedes")),
+        measures=tuple(Measure(str(m["id"]), dict(m["title"]), m.get("source", "").strip())
+                       for m in data.get("measures", ())),
+        instruments={key: dict(label) for key, label in data.get("instruments", {}).items()})
 
 
 def _rules(data: dict) -> ScoringRules:
@@ -149,7 +152,8 @@ def _rules(data: dict) -> ScoringRules:
         stage_threshold=float(data.get("stage_threshold", defaults.stage_threshold)),
         overall_level=data.get("overall_level", defaults.overall_level),
         overall_index=data.get("overall_index", defaults.overall_index),
-        unanswered=data.get("unanswered", defaults.unanswered))
+        unanswered=data.get("unanswered", defaults.unanswered),
+        hidden=data.get("hidden", defaults.hidden))
 
 
 def _stage(data: dict) -> Stage:
@@ -179,7 +183,11 @@ def _question(data: dict, dimension: str, scales: dict[str, tuple[Option, ...]])
         bands=tuple(Band(_float(b.get("min")), _float(b.get("max")), float(b["points"]))
                     for b in data.get("bands", ())),
         unit=dict(data.get("unit", {})), min=_float(data.get("min")),
-        max=_float(data.get("max")))
+        max=_float(data.get("max")), hidden=data.get("hidden"),
+        measures=tuple(str(m) for m in data.get("measures", ())),
+        references=tuple(Reference(r.get("instrument"), r.get("seed"),
+                                   r.get("part", "").strip())
+                         for r in data.get("references", ())))
 
 
 def _question_options(data: dict, scales: dict[str, tuple[Option, ...]]

@@ -84,11 +84,11 @@ def test_traces_name_the_cycle_when_the_compared_assessments_come_from_different
 def test_the_heatmap_is_coloured_by_level_and_labels_each_cell_with_level_name_and_index(en):
     figure = charts.heatmap([armenia(), belarus()], MINI, "en")
     heat = figure["data"][0]
-    assert heat["x"] == ["Legal<br>framework", "Technology", "Overall"]
-    assert heat["y"] == ["Armenia", "Belarus"]
-    assert heat["z"] == [[1, 2, 1], [0, 0, 0]]
-    assert heat["text"][0] == ["Paperless<br>75.0", "Electronic<br>100.0", "Paperless<br>87.5"]
-    assert heat["text"][1][0] == "Below<br>“Paperless”<br>25.0"  # long level names wrap
+    assert heat["y"] == ["Legal framework", "Technology", "Overall"]  # dimensions are rows: long titles fit
+    assert heat["x"] == ["Armenia", "Belarus"]
+    assert heat["z"] == [[1, 0], [2, 0], [1, 0]]
+    assert [row[0] for row in heat["text"]] == ["Paperless<br>75.0", "Electronic<br>100.0", "Paperless<br>87.5"]
+    assert heat["text"][0][1] == "Below<br>“Paperless”<br>25.0"  # long level names wrap
     legend = [t["name"] for t in figure["data"][1:]]
     assert legend == ["Below “Paperless”", "Paperless", "Electronic"]
 
@@ -97,7 +97,7 @@ def test_a_dimension_without_a_score_is_an_empty_cell_not_a_zero(en):
     series = armenia()
     series.rows["tech"] = score_row(None, None)
     heat = charts.heatmap([series], MINI, "en")["data"][0]
-    assert heat["z"][0][1] is None and heat["text"][0][1] == "—"
+    assert heat["z"][1][0] is None and heat["text"][1][0] == "—"
 
 
 def points():

@@ -8,7 +8,7 @@ what happened. Removing the guard a test checks makes it fail (see the notes of 
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Answer, Assessment, Attachment, QuestionnaireVersion, ScoreRow, User
+from app.models import Answer, Assessment, Attachment, QuestionnaireVersion, ReviewFlag, ScoreRow, User
 from tests.test_concurrency_support import Client, at_once, events
 from tests.test_concurrency_support import live, people  # noqa: F401  (fixtures)
 
@@ -141,8 +141,14 @@ def test_validate_and_return_at_the_same_moment_let_exactly_one_transition_happe
     clients = _clients(live, people["analyst"], 6)
     for round_number in range(4):
         assessment_id = _submitted_with_flag(live, f"race-{round_number}")
+        with live.app.app_context():
+            flag_ids = db.session.scalars(sa.select(ReviewFlag.id).where(
+                ReviewFlag.assessment_id == assessment_id)).all()
+        # the confirmed second step of each (issue 15): the tick box, and a reason for the open flag
+        fields = {"validate": {"confirm": "y", **{f"reason-{i}": "Checked." for i in flag_ids}},
+                  "return": {"confirm": "y"}}
         actions = ["validate", "return"] * 3
-        pages = at_once([lambda c=c, a=a: c.post_form(f"/review/{assessment_id}/{a}", {})
+        pages = at_once([lambda c=c, a=a: c.post_form(f"/review/{assessment_id}/{a}", fields[a])
                          for c, a in zip(clients, actions)])
         assert all(code == 200 for code, _page in pages)
         transitions = events(live, assessment_id, "assessment.validated", "assessment.returned")
@@ -225,9 +231,9 @@ def test_starting_the_same_assessment_at_once_creates_it_once(live, people):
             QuestionnaireVersion.questionnaire_id == "mini"))
     fields = {"country": "AM", "questionnaire": version_id, "cycle": "2027"}
     pages = at_once([lambda c=c: c.post_form("/assessments/start", fields) for c in clients])
-    assert all(code == 200 for code, _page in pages)
-    assert sum("The assessment was started." in page for _code, page in pages) == 1
-    assert sum("already has an assessment" in page for _code, page in pages) == len(clients) - 1
+    assert sum(code == 200 and "The assessment was started." in page for code, page in pages) == 1
+    # the others get the start form back with the refusal in it (422)
+    assert sum(code == 422 and "already has an assessment" in page for code, page in pages) == len(clients) - 1
     with live.app.app_context():
         created = db.session.scalars(sa.select(Assessment.id).where(Assessment.cycle == "2027")).all()
     assert len(created) == 1
@@ -247,6 +253,6 @@ def test_a_previewed_upload_applied_by_several_requests_at_once_is_applied_once(
                      for c in clients])
     assert all(code == 200 for code, _page in pages)
     assert sum("The changes were saved" in page for _code, page in pages) == 1
-    assert sum("has expired or is not available" in page for _code, page in pages) == len(clients) - 1
+    assert sum("This preview is no longer available" in page for _code, page in pages) == len(clients) - 1
     assert len(events(live, assessment_id, "import.apply")) == 1
     assert [e.after["revision"] for e in events(live, assessment_id, "answer.update")] == [1]

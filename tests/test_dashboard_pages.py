@@ -33,10 +33,11 @@ def test_by_default_the_comparison_opens_on_the_newest_questionnaire_version_wit
 def test_the_comparison_shows_the_eeu_members_latest_validated_assessments(client, seeded, analyst):
     charts = figures(client.get(f"/dashboard/?{Q}"))
     radar, heatmap = charts["radar"], charts["heatmap"]
-    assert [t["name"] for t in radar["data"]] == ["Armenia", "Belarus"]
+    assert [t["name"] for t in radar["data"]] == ["Armenia", "Belarus",
+                                                  "EEU average (mean of the 2 countries shown)"]
     assert radar["data"][0]["r"] == [75.0, 100.0, 75.0]
-    assert heatmap["data"][0]["text"][1] == ["Below<br>“Paperless”<br>25.0", "Below<br>“Paperless”<br>0.0",
-                                             "Below<br>“Paperless”<br>12.5"]
+    assert [row[1] for row in heatmap["data"][0]["text"]] == [
+        "Below<br>“Paperless”<br>25.0", "Below<br>“Paperless”<br>0.0", "Below<br>“Paperless”<br>12.5"]
 
 
 def test_the_figures_carry_exactly_the_stored_score_rows(app, client, seeded, analyst):
@@ -44,7 +45,7 @@ def test_the_figures_carry_exactly_the_stored_score_rows(app, client, seeded, an
     with app.app_context():
         stored = {code: scores.rows_for(seeded[(code, "2025")]) for code in ("AM", "BY", "KZ")}
         expected = {code: [rows["legal"].index, rows["tech"].index] for code, rows in stored.items()}
-    assert {t["name"]: t["r"][:2] for t in radar["data"]} == {
+    assert {t["name"]: t["r"][:2] for t in radar["data"][:-1]} == {
         "Armenia": expected["AM"], "Belarus": expected["BY"], "Kazakhstan": expected["KZ"]}
 
 
@@ -59,7 +60,9 @@ def test_filters_live_in_the_url(client, seeded, analyst):
 
 
 def test_pages_have_no_inline_script_and_keep_the_content_security_policy(client, seeded, analyst):
-    for url in ("/dashboard/", "/dashboard/trends", "/dashboard/overview", "/dashboard/country/AM", "/exports/"):
+    for url in ("/dashboard/", "/dashboard/trends", "/dashboard/trends?comparable=1", "/dashboard/overview",
+                "/dashboard/country/AM", "/dashboard/country/AM/report", "/dashboard/measures", "/dashboard/kpis",
+                "/exports/"):
         response = client.get(url)
         html = response.get_data(as_text=True)
         scripts = re.findall(r"<script([^>]*)>", html)
@@ -92,7 +95,7 @@ def test_charts_follow_the_ui_language(client, seeded, analyst):
     charts = figures(client.get(f"/dashboard/?{Q}"))
     assert charts["radar"]["config"]["locale"] == "ru"
     assert charts["radar"]["data"][0]["name"] == "Армения"
-    assert charts["heatmap"]["data"][0]["x"][0] == "Правовая<br>основа"
+    assert charts["heatmap"]["data"][0]["y"][0] == "Правовая основа"
 
 
 def test_the_trends_run_across_versions_and_mark_the_new_version(client, seeded, analyst):
@@ -120,7 +123,8 @@ def test_the_country_profile_shows_ladder_roadmap_with_sources_and_history(clien
     ladder = figures(response)["ladder"]
     assert [t["y"] for t in ladder["data"]] == [[100.0, 100.0, 100.0], [50.0, 100.0, 75.0]]
     html = response.get_data(as_text=True)
-    assert "Electronic declaring has priority" in html and "Source B §2" in html  # legal.b, half the points
+    assert "Electronic declaring has priority" in html  # legal.b, half the points
+    assert "Source B §2" not in html  # free-text sources are notes; pages show references (test_scoring2_pages)
     assert "Partly implemented" in html and "87.5" in html and "100%" in html
     assert html.count("/dashboard/country/AM?questionnaire=mini-maturity") >= 3  # the history links
 
@@ -134,7 +138,7 @@ def test_an_unknown_country_is_not_found_and_visitors_must_log_in(client, seeded
 def test_a_national_user_sees_own_country_beside_validated_others(client, seeded, make_user, auth):
     auth.login(make_user("coordinator", "KZ"))
     names = [t["name"] for t in figures(client.get(f"/dashboard/?{Q}&status=submitted"))["radar"]["data"]]
-    assert names == ["Armenia", "Belarus", "Kazakhstan"]
+    assert names == ["Armenia", "Belarus", "Kazakhstan", "EEU average (mean of the 3 countries shown)"]
     html = client.get("/dashboard/").get_data(as_text=True)
     assert 'value="all"' in html  # drafts of the own country may be asked for
 
@@ -159,7 +163,9 @@ def test_an_analyst_sees_no_draft_scores_in_the_overview(client, seeded, analyst
 
 def test_every_page_says_so_when_there_is_nothing_to_show_yet(client, make_user, auth):
     auth.login(make_user("analyst"))
-    for url in ("/dashboard/", "/dashboard/trends", "/dashboard/overview", "/dashboard/country/AM", "/exports/"):
+    for url in ("/dashboard/", "/dashboard/trends", "/dashboard/trends?comparable=1", "/dashboard/overview",
+                "/dashboard/country/AM", "/dashboard/country/AM/report", "/dashboard/measures", "/dashboard/kpis",
+                "/exports/"):
         response = client.get(url)
         assert response.status_code == 200, url
     assert "There are no assessments you may see" in client.get("/dashboard/").get_data(as_text=True)
@@ -167,4 +173,22 @@ def test_every_page_says_so_when_there_is_nothing_to_show_yet(client, make_user,
     assert lines == [",".join(["country_code", "country_name", "cycle", "questionnaire_id", "questionnaire_version",
                                "scoring_version", "assessment_id", "status", "dimension_key", "dimension_title",
                                "level", "level_label", "index", "answered", "applicable", "completeness",
-                               "submitted_at", "validated_at"])]
+                               "submitted_at", "validated_at", "evidence_coverage", "weakest_dimensions"])]
+
+
+def test_the_chart_library_is_loaded_only_on_pages_with_charts(client, seeded, analyst):
+    overview = client.get(f"/dashboard/overview?{Q}").get_data(as_text=True)
+    assert "plotly" not in overview.lower() and "charts.js" not in overview
+    comparison = client.get(f"/dashboard/?{Q}").get_data(as_text=True)
+    assert "/dashboard/assets/plotly-" in comparison and "js/charts.js" in comparison
+
+
+def test_every_chart_has_a_summary_and_a_table_of_its_values(client, seeded, analyst):
+    page = client.get(f"/dashboard/?{Q}").get_data(as_text=True)
+    for chart in ("radar", "heatmap"):
+        assert f'data-testid="{chart}-summary"' in page and 'href="#values-table"' in page
+        assert f'<div id="{chart}" class="chart" aria-hidden="true"' in page
+    assert "has the highest overall index" in page and 'id="values-table"' in page
+    assert 'role="tablist"' not in page and 'role="img"' not in page
+    trends = client.get(f"/dashboard/trends?{Q}").get_data(as_text=True)
+    assert 'id="trend-table"' in trends and "has the highest index" in trends

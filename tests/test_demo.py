@@ -30,6 +30,45 @@ def test_a_demo_coordinator_can_log_in_and_is_labelled_demo(client, runner, auth
     assert "Demo coordinator AM" in page and ">demo<" in page
 
 
+def test_demo_assessments_span_the_version_change_through_the_crosswalk(app, runner):
+    """2024 and 2025 answer DCM 2026.1, 2026 answers 2026.2 with 2025's answers carried forward."""
+    import scoring
+    from app.models import Answer, Assessment
+    from app.services import questionnaires
+
+    files = ["questionnaires/digital-customs-maturity/2026.1.yaml", "questionnaires/digital-customs-maturity/2026.2.yaml"]
+    loaded = runner.invoke(args=["questionnaires", "load", *files])
+    assert loaded.exit_code == 0, loaded.output
+    assert "15 created" in runner.invoke(args=["demo", "seed"]).output
+    with app.app_context():
+        rows = db.session.scalars(sa.select(Assessment)).all()
+        assert {(a.cycle, a.questionnaire_version.version) for a in rows} == {
+            ("2024", "2026.1"), ("2025", "2026.1"), ("2026", "2026.2")}
+        by = {(a.country_code, a.cycle): a for a in rows}
+        old_q = questionnaires.parsed(by["RU", "2025"].questionnaire_version)
+        new_q = questionnaires.parsed(by["RU", "2026"].questionnaire_version)
+
+        def answers(assessment):
+            return {a.question_key: a.value for a in db.session.scalars(
+                sa.select(Answer).where(Answer.assessment_id == assessment.id))}
+
+        before, after = answers(by["RU", "2025"]), answers(by["RU", "2026"])
+        carried = scoring.crosswalk(old_q, new_q, before)
+        assert set(after) == {q.key for q in new_q.questions}  # RU answers everything in every cycle
+        assert not set(new_q.supersedes.dropped) & set(after)
+        kept = 0
+        for key, value in carried.items():
+            q = new_q.question(key)
+            if q.type == "text" or q.points(value) is None:
+                continue  # no longer a valid answer: answered afresh
+            share = lambda v: (q.points(v) or 0) / q.max_points  # noqa: E731
+            assert share(after[key]) >= share(value), key  # kept, or one step of progress
+            kept += after[key] == value
+        renamed = dict(new_q.supersedes.renamed)
+        assert any(after[new] == before[old] for old, new in renamed.items())
+        assert kept > len(carried) / 2
+
+
 def test_demo_seed_opens_a_cycle_per_demo_label_past_ones_closed_the_current_one_with_days_left(app, runner):
     import glob
     from datetime import datetime, timezone

@@ -15,7 +15,7 @@ from tests.test_dashboard_data import seeded  # noqa: F401  (fixture)
 SCORE_COLUMNS = ["country_code", "country_name", "cycle", "questionnaire_id", "questionnaire_version",
                  "scoring_version", "assessment_id", "status", "dimension_key", "dimension_title", "level",
                  "level_label", "index", "stage_paperless", "stage_electronic", "answered", "applicable",
-                 "completeness", "submitted_at", "validated_at"]
+                 "completeness", "submitted_at", "validated_at", "evidence_coverage", "weakest_dimensions"]
 ANSWER_COLUMNS = ["country_code", "cycle", "questionnaire_id", "questionnaire_version", "dimension_key",
                   "question_key", "stage", "value", "value_label", "not_applicable", "points", "max_points",
                   "comment", "evidence_url", "updated_by", "updated_at", "hidden"]
@@ -56,7 +56,7 @@ def test_scores_csv_formats_percentages_labels_and_utc_times(client, seeded, ana
     assert len(lines) == 4
     assert lines[3].startswith("AM,Armenia,2025,mini-maturity,2026.1,")
     assert lines[3].endswith(",validated,_overall,Overall,1,Paperless,87.50,100.00,75.00,5,5,100.00,"
-                             "2025-11-03T09:30:00Z,2025-11-03T09:30:00Z")
+                             "2025-11-03T09:30:00Z,2025-11-03T09:30:00Z,0.00,legal")
 
 
 def test_labels_follow_the_chosen_language(client, seeded, analyst):
@@ -116,9 +116,10 @@ def test_nothing_of_other_countries_when_the_configuration_hides_them(app, clien
 
 def test_the_workbook_has_scores_answers_and_questionnaire_sheets_in_the_chosen_language(client, seeded, analyst):
     response = client.get(f"/exports/workbook.xlsx?{V1}&lang=ru&cycle=2025")
-    assert response.headers["Content-Disposition"] == 'attachment; filename="scores.xlsx"'
+    assert response.headers["Content-Disposition"] == \
+        'attachment; filename="scores_mini-maturity-2026.1_2025_all-countries_validated.xlsx"'
     book = load_workbook(io.BytesIO(response.get_data()))
-    assert book.sheetnames == ["scores", "answers", "questionnaire"]
+    assert book.sheetnames == ["scores", "answers", "measures", "questionnaire"]
     score_rows = list(book["scores"].values)
     assert list(score_rows[0]) == SCORE_COLUMNS and len(score_rows) == 1 + 2 * 3
     assert score_rows[3][9:13] == ("Итого", 1, "Безбумажная", 87.5)
@@ -135,7 +136,8 @@ def test_the_workbook_has_scores_answers_and_questionnaire_sheets_in_the_chosen_
 def test_web_exports_stream_and_are_audited(app, client, seeded, analyst):
     response = client.get(f"/exports/answers.csv?{V1}")
     assert response.is_streamed and response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="answers.csv"'
+    assert response.headers["Content-Disposition"] == \
+        'attachment; filename="answers_mini-maturity-2026.1_all-cycles_all-countries_validated.csv"'
     response.close()
     with app.app_context():
         event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "export.download")).one()

@@ -64,13 +64,13 @@ def test_answers_table_as_csv(runner, seeded, tmp_path):
     assert list(table.columns) == ANSWER_COLUMNS and len(table) == 4 + 5 + 3 + 4
 
 
-def test_a_workbook_needs_a_file_and_has_three_sheets(runner, seeded, tmp_path):
+def test_a_workbook_needs_a_file_and_has_four_sheets(runner, seeded, tmp_path):
     assert runner.invoke(args=["scores", "export", "--format", "xlsx"]).exit_code != 0
     target = tmp_path / "scores.xlsx"
     result = runner.invoke(args=["scores", "export", "--format", "xlsx", "-o", str(target), "--status", "all"])
     assert result.exit_code == 0, result.output
     book = load_workbook(target, read_only=True)
-    assert book.sheetnames == ["scores", "answers", "questionnaire"]
+    assert book.sheetnames == ["scores", "answers", "measures", "questionnaire"]
     assert sum(1 for _ in book["scores"].values) == 1 + 6 * 3
     book.close()
 

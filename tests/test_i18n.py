@@ -38,6 +38,7 @@ def test_placeholders_are_kept_in_translations():
     import re
 
     pattern = re.compile(r"%\(\w+\)[sd]")
+
     wrong = [m.id for m in _catalog() if m.id and m.string
              for form in _forms(m.string) if sorted(set(pattern.findall(_forms(m.id)[-1]))) != sorted(set(
                  pattern.findall(form)))]

@@ -67,9 +67,9 @@ def test_every_bad_row_is_reported_with_its_row_number(ctx):
         ",applied,,\n"
         "legal.e-declaring-priority,applied,perhaps,\n"))
     assert messages(result) == [
-        "Row 2 (legal.e-signature): “maybe” is not one of the answers to this question: none = No legal basis; "
-        "draft = Draft act in preparation; adopted = Adopted, not yet fully applied; "
-        "applied = Adopted and applied in practice.",
+        "Row 2 (legal.e-signature): “maybe” is not one of the answers to this question; choose one of "
+        "“No legal basis”, “Draft act in preparation”, “Adopted, not yet fully applied”, "
+        "“Adopted and applied in practice”.",
         "Row 3 (legal.no-such-question): there is no question with this key in digital-customs-maturity@2026.1.",
         "Row 4 (declaration.kpi-e-declaration-share): 150 is outside the allowed range (0 – 100).",
         "Row 5 (declaration.kpi-e-declaration-share): the question is already given in Row 4.",

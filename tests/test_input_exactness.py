@@ -70,7 +70,7 @@ def test_a_decimal_mark_chosen_on_the_command_line_decides_1500(app, runner, dra
 
 def upload(client, assessment_id: int, data: bytes, name: str = "filled.xlsx", decimal: str = ""):
     return client.post(f"/assessments/{assessment_id}/upload", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(data), name), "decimal": decimal})
+                       data={"file": (io.BytesIO(data), name), "decimal": decimal}, follow_redirects=True)
 
 
 def test_1500_in_an_uploaded_csv_is_refused_unless_the_user_chooses_the_decimal_mark(app, client, draft):

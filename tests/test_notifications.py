@@ -116,7 +116,9 @@ def test_an_answered_flag_tells_the_analysts_and_a_validation_tells_the_country(
 
     submit(app, people["am_coord"], am)
     with app.app_context():
-        workflow.validate(db.session.get(User, people["analyst"].id), db.session.get(Assessment, am))
+        item = db.session.get(Assessment, am)
+        reasons = {flag.id: "The reply settles it." for flag in workflow.unresolved_flags(item)}
+        workflow.validate(db.session.get(User, people["analyst"].id), item, reasons)
     for who in ("am_coord", "am_resp"):
         validated = _notes(app, people[who], "validated")
         assert len(validated) == 1

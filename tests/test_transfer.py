@@ -18,7 +18,8 @@ def download(client, assessment_id):
 
 
 def upload(client, assessment_id, data: bytes, name="filled.xlsx"):
-    return client.post(f"/assessments/{assessment_id}/upload",
+    """Upload a file; a change set ready to apply is shown on its own page after a redirect (PRG)."""
+    return client.post(f"/assessments/{assessment_id}/upload", follow_redirects=True,
                        data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
 
 
@@ -95,7 +96,7 @@ def test_a_formula_in_the_workbook_is_refused_with_its_row(client, auth, coordin
     response = upload(client, assessment_id, to_bytes(book))
     assert response.status_code == 422
     assert "Sheet legal, row 4" in response.get_data(as_text=True)
-    assert "formulas are not accepted" in response.get_data(as_text=True)
+    assert "Formulas are not accepted" in response.get_data(as_text=True)
     assert stored(app, assessment_id) == {}
 
 
@@ -142,7 +143,7 @@ def test_a_preview_is_applied_once_only(client, auth, coordinator, assessment_id
                             "a.csv").get_data(as_text=True))
     client.post(f"/assessments/{assessment_id}/upload/{token}/apply")
     again = client.post(f"/assessments/{assessment_id}/upload/{token}/apply", follow_redirects=True)
-    assert "This preview has expired or is not available" in again.get_data(as_text=True)
+    assert "This preview is no longer available" in again.get_data(as_text=True)
     assert stored(app, assessment_id)["legal.e-signature"][4] == 1
 
 
@@ -153,7 +154,7 @@ def test_another_officials_preview_cannot_be_applied(client, auth, coordinator, 
     auth.logout()
     auth.login(make_user("respondent", "AM"))
     response = client.post(f"/assessments/{assessment_id}/upload/{token}/apply", follow_redirects=True)
-    assert "This preview has expired or is not available" in response.get_data(as_text=True)
+    assert "This preview is no longer available" in response.get_data(as_text=True)
     assert stored(app, assessment_id) == {}
 
 
@@ -222,7 +223,7 @@ def test_an_expired_preview_cannot_be_applied_and_old_previews_are_purged(client
     old = token_in(upload(client, assessment_id, csv_file, "a.csv").get_data(as_text=True))
     monkeypatch.setattr(import_pending, "TTL_SECONDS", -1)
     response = client.post(f"/assessments/{assessment_id}/upload/{old}/apply", follow_redirects=True)
-    assert "This preview has expired or is not available" in response.get_data(as_text=True)
+    assert "This preview is no longer available" in response.get_data(as_text=True)
     upload(client, assessment_id, csv_file, "a.csv")  # saving a new preview purges the expired ones
     assert _pending(app) == 1  # the new preview only
     assert stored(app, assessment_id) == {}
@@ -234,7 +235,7 @@ def test_a_changed_revision_cell_is_a_row_error(client, auth, coordinator, asses
     cell(book["legal"], "legal.e-signature", "revision").value = "latest"
     cell(book["legal"], "legal.e-signature", "value").value = "Adopted and applied in practice"
     page = upload(client, assessment_id, to_bytes(book)).get_data(as_text=True)
-    assert "the revision column was changed; download a fresh workbook." in page
+    assert "The revision column was changed; download a fresh workbook." in page
 
 
 def test_an_upload_over_the_size_limit_is_refused_by_the_server(client, auth, coordinator, assessment_id, app):
@@ -249,3 +250,19 @@ def _pending(app) -> int:
 
     with app.app_context():
         return db.session.scalar(db.select(db.func.count()).select_from(PendingImport))
+def test_the_preview_has_its_own_address_so_back_after_applying_needs_no_resubmission(client, auth, coordinator,
+                                                                                      assessment_id, app):
+    auth.login(coordinator)
+    posted = client.post(f"/assessments/{assessment_id}/upload", content_type="multipart/form-data",
+                         data={"file": (io.BytesIO(csv_bytes("question_key,value\nlegal.e-signature,applied\n")),
+                                        "a.csv")})
+    assert posted.status_code == 303
+    preview_url = posted.location
+    assert re.search(r"/upload/[A-Za-z0-9_-]{43}$", preview_url)
+    assert client.get(preview_url).status_code == 200  # reload: the same preview, nothing resent
+    token = preview_url.rsplit("/", 1)[1]
+    assert client.post(f"/assessments/{assessment_id}/upload/{token}/apply").status_code == 302
+    back = client.get(preview_url)  # Back after applying: a page that says what happened, not a resubmission
+    assert back.status_code == 302
+    assert "This preview is no longer available" in client.get(back.location).get_data(as_text=True)
+    assert stored(app, assessment_id)["legal.e-signature"][4] == 1

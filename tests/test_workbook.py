@@ -20,7 +20,7 @@ def test_the_download_is_an_xlsx_attachment_named_after_the_assessment(client, a
     auth.login(coordinator)
     response = client.get(f"/assessments/{assessment_id}/workbook.xlsx")
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert "AM-digital-customs-maturity-2026.xlsx" in response.headers["Content-Disposition"]
+    assert "AM_digital-customs-maturity-2026.1_cycle-2026.xlsx" in response.headers["Content-Disposition"]
 
 
 def test_the_workbook_has_instructions_then_one_sheet_per_dimension(app, book, assessment_id):

@@ -23,7 +23,9 @@ def test_submission_lists_what_is_missing_with_links(client, auth, make_user, st
     assessment = start(coordinator)
     auth.login(coordinator)
     save(assessment, "legal.e-docs", value="full")
-    page = client.post(f"/assessments/{assessment}/submit").get_data(as_text=True)
+    response = client.post(f"/assessments/{assessment}/submit")
+    assert response.status_code == 302 and response.location.endswith(f"/assessments/{assessment}/submit")
+    page = client.get(response.location).get_data(as_text=True)
     assert "cannot be submitted yet" in page
     assert "Evidence required" in page and f"/assessments/{assessment}/section/legal#q-legal.e-docs" in page
     assert f"/assessments/{assessment}/section/release#q-release.hours" in page
@@ -79,7 +81,7 @@ def test_the_full_review_cycle(app, client, auth, make_user, start, save):
     assert "Armenia" in client.get("/assessments/").get_data(as_text=True)  # needs-action list
     client.post(f"/review/{assessment}/flags", data={"question_key": "release.hours",
                                                      "comment": "3.5 hours looks optimistic: source?"})
-    client.post(f"/review/{assessment}/return")
+    client.post(f"/review/{assessment}/return", data={"confirm": "y"})
     assert _status(app, assessment) == "returned"
     auth.logout()
 
@@ -87,7 +89,7 @@ def test_the_full_review_cycle(app, client, auth, make_user, start, save):
     section = client.get(f"/assessments/{assessment}/section/release").get_data(as_text=True)
     assert "3.5 hours looks optimistic" in section and "flagged" in section
     assert "Answer the review flags" in client.get("/assessments/").get_data(as_text=True)
-    submit_page = client.post(f"/assessments/{assessment}/submit").get_data(as_text=True)
+    submit_page = client.post(f"/assessments/{assessment}/submit", follow_redirects=True).get_data(as_text=True)
     assert "Open review flag" in submit_page
     save(assessment, "release.hours", base_revision=1, value="6")
     client.post(f"/assessments/{assessment}/flags/1/reply", data={"response": "Corrected from customs statistics."})
@@ -99,14 +101,16 @@ def test_the_full_review_cycle(app, client, auth, make_user, start, save):
     review = client.get(f"/review/{assessment}").get_data(as_text=True)
     assert "Changed since the assessment was returned" in review and "3.5 → 6" in review
     assert "Corrected from customs statistics." in review
-    client.post(f"/review/{assessment}/validate")
+    refused = client.post(f"/review/{assessment}/validate", data={"confirm": "y"})
+    assert refused.status_code == 422 and _status(app, assessment) == "submitted"  # the answered flag needs a reason
+    client.post(f"/review/{assessment}/validate", data={"confirm": "y", "reason-1": "Statistics attached."})
     assert _status(app, assessment) == "validated"
 
 
 def test_returning_needs_at_least_one_flag(app, client, auth, make_user, start, save):
     _coordinator, assessment = _submitted(client, auth, make_user, start, save)
     auth.login(make_user("analyst"))
-    response = client.post(f"/review/{assessment}/return", follow_redirects=True)
+    response = client.post(f"/review/{assessment}/return", data={"confirm": "y"}, follow_redirects=True)
     assert "Flag at least one question" in response.get_data(as_text=True)
     assert _status(app, assessment) == "submitted"
 
@@ -114,8 +118,9 @@ def test_returning_needs_at_least_one_flag(app, client, auth, make_user, start, 
 def test_a_validated_assessment_is_final(app, client, auth, make_user, start, save):
     coordinator, assessment = _submitted(client, auth, make_user, start, save)
     auth.login(make_user("analyst"))
-    client.post(f"/review/{assessment}/validate")
-    client.post(f"/review/{assessment}/return")
+    client.post(f"/review/{assessment}/validate", data={"confirm": "y"})
+    assert _status(app, assessment) == "validated"
+    client.post(f"/review/{assessment}/return", data={"confirm": "y"})
     client.post(f"/review/{assessment}/flags", data={"question_key": "release.hours", "comment": "late"})
     assert _status(app, assessment) == "validated"
     auth.logout()

@@ -104,19 +104,11 @@ def missing(assessment: Assessment) -> dict:
 
 
 def level_name(questionnaire: scoring.Questionnaire, level: int | None) -> str:
-    """'2 · Electronic': a level with the name of the highest stage it attains."""
-    from flask_babel import gettext as _
+    """'2 · Electronic', '0 · Below “Paperless”' in the UI language (the vocabulary of app.charts.level_name)."""
+    from app.charts import numbered_level_name
+    from app.i18n import current_language
 
-    from app.i18n import localised
-
-    if level is None:
-        return "—"
-    if level == 0:
-        none_yet = _("no stage yet")
-        return f"0 · {none_yet}"
-    if level > len(questionnaire.stages):
-        return str(level)
-    return f"{level} · {localised(questionnaire.stages[level - 1].label)}"
+    return numbered_level_name(questionnaire, level, current_language())
 
 
 def number_shown(value: str) -> str:

@@ -12,7 +12,9 @@ class StartForm(FlaskForm):
     questionnaire = SelectField(_l("Questionnaire"), coerce=int, validators=[DataRequired()])
     cycle = StringField(_l("Cycle"), filters=[form_filter("cycle", multiline=False)],
                         validators=[DataRequired(), Length(max=20),
-                                                 Regexp(r"^[0-9A-Za-z._-]+$", message=_l("Use letters, digits, dots or dashes, e.g. 2026."))])
+                                    Regexp(r"\A[0-9A-Za-z._-]+\Z", message=_l(
+                            "Use only Latin letters, digits, dots or dashes, without spaces or slashes, "
+                            "e.g. 2026 or 2026-H1."))])
     carry_forward = BooleanField(_l("Pre-fill from the country's last validated assessment"))
     submit = SubmitField(_l("Start assessment"))
 

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from app import access
 from app import text as text_limits
 from app.assessments import bp, context
+from app.charts import overall_rule
 from app.assessments.forms import ActionForm, FlagResponseForm, StartForm, SubmitForm
 from app.extensions import db
 from app.i18n import localised
@@ -21,14 +22,19 @@ from app.services.countries import EEU_MEMBERS
 @bp.route("/")
 @login_required
 def index():
+    return _index_page(_start_form())
+
+
+def _index_page(form: StartForm | None, status: int = 200):
+    """The list of assessments with the start form (carrying its errors after a refused start)."""
     assessments = db.session.scalars(access.visible_assessments(current_user).options(
         so.selectinload(Assessment.country), so.selectinload(Assessment.questionnaire_version)).order_by(
         Assessment.cycle.desc(), Assessment.country_code)).all()
     overall = scores.overall_rows([a.id for a in assessments])
-    return render_template("assessments/index.html", assessments=assessments, form=_start_form(),
+    return render_template("assessments/index.html", assessments=assessments, form=form,
                            waiting=workflow.needs_action(current_user),
                            progress={a.id: overall[a.id].completeness if a.id in overall else None
-                                     for a in assessments})
+                                     for a in assessments}), status
 
 
 def _start_form() -> StartForm | None:
@@ -47,16 +53,14 @@ def _start_form() -> StartForm | None:
 def start():
     form = _start_form()
     if not form.validate_on_submit():
-        flash(_("Check the form: %(errors)s", errors="; ".join(str(e) for errs in form.errors.values() for e in errs)),
-              "danger")
-        return redirect(url_for(".index"))
+        return _index_page(form, 422)
     version = db.session.get(QuestionnaireVersion, form.questionnaire.data)
     try:
         assessment = start_assessment(current_user, form.country.data, version, form.cycle.data,
                                       carry_forward=form.carry_forward.data)
     except AssessmentError as error:
-        flash(str(error), "danger")
-        return redirect(url_for(".index"))
+        form.form_errors.append(str(error))
+        return _index_page(form, 422)
     flash(_("The assessment was started."), "success")
     return redirect(url_for(".overview", assessment_id=assessment.id))
 
@@ -98,6 +102,7 @@ def submit(assessment_id: int):
             flash(_("The assessment was submitted to the Commission. Answers are now locked."), "success")
             return redirect(url_for(".overview", assessment_id=assessment.id))
         flash(_("The assessment cannot be submitted yet: complete the items listed below."), "warning")
+        return redirect(url_for(".submit", assessment_id=assessment.id))
     return render_template("assessments/submit.html", assessment=assessment, form=form,
                            **context.missing(assessment), can_submit=access.can_submit(current_user, assessment))
 
@@ -146,3 +151,4 @@ bp.add_app_template_global(context.level_name, "level_name")
 bp.add_app_template_global(context.number_shown, "number_shown")
 bp.add_app_template_global(context.number_hint, "number_hint")
 bp.add_app_template_global(text_limits.LIMITS, "text_limits")
+bp.add_app_template_global(overall_rule, "overall_rule")

@@ -5,8 +5,12 @@ import click
 from flask.cli import AppGroup
 
 from app.exports import formats
-from app.services import exports, scores
+from app.services import exports, scores, sensitivity
 from app.services.dashboard import STATUS_FILTERS, Filters
+from scoring import HIDDEN_RULES
+from scoring.sensitivity import thresholds
+
+OVERALL_LEVELS = ("min", "median", "mean_floor")
 
 scores_cli = AppGroup("scores", help="Scores: recompute them from the answers, export them.")
 
@@ -28,8 +32,8 @@ def recompute() -> None:
 @click.option("--status", type=click.Choice(STATUS_FILTERS), default="validated", show_default=True,
               help="validated; submitted = submitted and validated; all = every status, drafts included.")
 @click.option("--questionnaire", "label", metavar="ID@VERSION", help="Only this questionnaire version.")
-@click.option("--table", type=click.Choice(["scores", "answers"]), default="scores", show_default=True,
-              help="For csv: scores.csv or answers.csv.")
+@click.option("--table", type=click.Choice(["scores", "answers", "measures"]), default="scores", show_default=True,
+              help="For csv: scores.csv, answers.csv or measures.csv.")
 @click.option("--no-bom", "no_bom", is_flag=True,
               help="For csv: no UTF-8 byte-order mark at the start (for tools that do not expect one).")
 def export(output: str | None, fmt: str, lang: str, status: str, label: str | None, table: str,
@@ -46,8 +50,11 @@ def export(output: str | None, fmt: str, lang: str, status: str, label: str | No
         raise click.ClickException(str(error)) from error
 
 
+TABLES = {"scores": exports.score_rows, "answers": exports.answer_rows, "measures": exports.measure_rows}
+
+
 def _write_csv(filters: Filters, lang: str, output: str | None, table: str, *, bom: bool) -> None:
-    rows = (exports.score_rows if table == "scores" else exports.answer_rows)(None, filters, lang)
+    rows = TABLES[table](None, filters, lang)
     if output is None:
         for chunk in formats.csv_chunks(rows, bom=bom):
             sys.stdout.write(chunk)
@@ -76,6 +83,44 @@ def _write_xlsx(filters: Filters, lang: str, output: str | None) -> None:
         raise click.UsageError("--format xlsx needs -o FILE")
     formats.write_xlsx(None, filters, lang, output)
     click.echo(f"workbook written to {output}", err=True)
+
+
+@scores_cli.command("sensitivity")
+@click.option("--questionnaire", "label", metavar="ID@VERSION", required=True, help="The questionnaire version.")
+@click.option("--threshold", "threshold_spec", default="0.6:0.9:0.05", show_default=True,
+              help="Stage thresholds: start:stop:step (both ends included) or values separated by commas.")
+@click.option("--overall-level", "levels", default=",".join(OVERALL_LEVELS), show_default=True,
+              help="Overall-level rules, separated by commas.")
+@click.option("--hidden", "hidden", default=",".join(HIDDEN_RULES), show_default=True,
+              help="Rules for questions hidden by show_if, separated by commas (applied to every question).")
+@click.option("--status", type=click.Choice(STATUS_FILTERS), default="validated", show_default=True,
+              help="validated; submitted = submitted and validated; all = every status, drafts included.")
+def sensitivity_command(label: str, threshold_spec: str, levels: str, hidden: str, status: str) -> None:
+    """Levels of every assessment under each variant of the scoring rules, as CSV on standard output.
+
+    Reads the stored answers and writes nothing: a methodologist's what-if, not a rescoring.
+    """
+    try:
+        values = thresholds(threshold_spec)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--threshold") from error
+    level_rules = _choices(levels, OVERALL_LEVELS, "--overall-level")
+    hidden_rules = _choices(hidden, HIDDEN_RULES, "--hidden")
+    try:
+        rows = list(sensitivity.sensitivity_rows(label, values, level_rules, hidden_rules, status))
+    except sensitivity.SensitivityError as error:
+        raise click.ClickException(str(error)) from error
+    for chunk in formats.csv_chunks(rows):
+        sys.stdout.write(chunk)
+
+
+def _choices(text: str, allowed: tuple[str, ...], option: str) -> list[str]:
+    values = [v.strip() for v in text.split(",") if v.strip()]
+    unknown = [v for v in values if v not in allowed]
+    if unknown or not values:
+        raise click.BadParameter(f"use one or more of {', '.join(allowed)}, separated by commas",
+                                 param_hint=option)
+    return list(dict.fromkeys(values))
 
 
 COMMANDS = (scores_cli,)

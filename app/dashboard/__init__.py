@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
-from app.dashboard import assets, routes  # noqa: E402,F401  (registers the views)
+from app.dashboard import assets, kpis, measures, report, routes  # noqa: E402,F401  (registers the views)

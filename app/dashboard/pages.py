@@ -5,12 +5,15 @@ from dataclasses import replace
 
 from flask_babel import gettext as _
 
-from app import charts
+from app import access, chart_text, charts
 from app.i18n import localised
+from app.labels import source_labels
 from app.models import Country, User
 from app.services import dashboard as service
 from app.services import cycles as cycle_service
-from app.services import dashboard_trends
+from app.services import dashboard_comparable, dashboard_trends
+from app.services.dashboard_average import average
+from app.services.next_level import way_to_next_level
 from app.services.dashboard import Filters
 from app.services.questionnaires import parsed
 
@@ -46,10 +49,13 @@ def comparison(user: User, filters: Filters, lang: str) -> dict:
     series = service.comparison(user, filters, context["version"], lang)
     caption = _caption(context, filters.cycle)
     radar_title = (_("Dimension levels") if filters.view == "level" else _("Dimension index (0–100)"))
+    mean = average(series, [d.key for d in questionnaire.dimensions] + [service.OVERALL]) if len(series) > 1 else None
+    label = _("EEU average (mean of the %(count)d countries shown)", count=len(series))
     context.update(
-        series=series, names=charts.level_names(questionnaire, lang),
-        radar=charts.radar(series, questionnaire, lang, filters.view, radar_title, caption),
-        heatmap=charts.heatmap(series, questionnaire, lang, _("Levels by dimension"), caption))
+        series=series, names=charts.level_names(questionnaire, lang), average=mean, average_label=label,
+        radar=charts.radar(series, questionnaire, lang, filters.view, radar_title, caption, mean, label),
+        heatmap=charts.heatmap(series, questionnaire, lang, _("Levels by dimension"), caption),
+        summary=chart_text.comparison_summary(series, questionnaire, lang))
     return context
 
 
@@ -63,14 +69,24 @@ def trends(user: User, filters: Filters, lang: str) -> dict:
     filters = context["filters"]
     if filters.dimension != service.OVERALL and filters.dimension not in {d.key for d in dimensions}:
         filters = replace(filters, dimension=service.OVERALL)
-    points = dashboard_trends.trend_points(user, replace(filters, cycle=None), version.questionnaire_id, lang)
+    comparable = None
+    if filters.comparable:
+        comparable = dashboard_comparable.comparable_trend(user, replace(filters, cycle=None),
+                                                           version.questionnaire_id, lang)
+        points = comparable.points
+    else:
+        points = dashboard_trends.trend_points(user, replace(filters, cycle=None), version.questionnaire_id, lang)
     subject = next((localised(d.title, lang) for d in dimensions if d.key == filters.dimension), _("Overall"))
     caption = f"{localised(version.title, lang)} · {subject}"
+    if comparable is not None:
+        caption += " · " + _("comparable criteria only (%(count)d)", count=comparable.criteria)
     names = charts.level_names(questionnaire, lang)
     context.update(
-        filters=filters, dimensions=dimensions, points=points, changes=charts.version_changes(points),
+        filters=filters, dimensions=dimensions, points=points, changes=charts.version_changes(points), names=names,
+        comparable=comparable,
         index_chart=charts.index_trend(points, lang, _("Index over cycles"), caption),
-        level_chart=charts.level_trend(points, names, lang, _("Level over cycles"), caption))
+        level_chart=charts.level_trend(points, names, lang, _("Level over cycles"), caption),
+        summary=chart_text.trend_summary(points, subject), trend_table=chart_text.trend_table(points))
     return context
 
 
@@ -104,14 +120,23 @@ def profile(user: User, country: Country, filters: Filters, lang: str) -> dict:
         questionnaire = found.questionnaire
         caption = (f"{country.name(lang)} · {localised(questionnaire.title, lang)} {questionnaire.version} · "
                    f"{found.assessment.cycle}")
+        answers_shown = access.may_see_answers(user, found.assessment)
+        ways = way_to_next_level(found.assessment)
         context.update(
             ladder=charts.stage_ladder(found.rows, questionnaire, lang, _("Stage attainment by dimension"), caption),
-            roadmap=roadmap(found, lang), names=charts.level_names(questionnaire, lang))
+            roadmap=roadmap(found, lang, answers_shown, ways), names=charts.level_names(questionnaire, lang), ways=ways,
+            answers_shown=answers_shown,
+            summary=chart_text.profile_summary(found.rows, questionnaire, country.name(lang), lang))
     return context
 
 
-def roadmap(found: service.Profile, lang: str) -> list[dict]:
-    """Per dimension: its level, the next stage, and the engine's gaps with question text and sources."""
+def roadmap(found: service.Profile, lang: str, answers_shown: bool = True, ways: dict | None = None) -> list[dict]:
+    """Per dimension: its level, the next stage, the engine's gaps with question text and sources, and the way
+    to the next level (`ways`: scoring.NextLevel by dimension; its criteria are marked `to_next`).
+
+    Without `answers_shown` (access.may_see_answers) a gap carries neither the answer nor its shortfall,
+    which would give the answer's points away.
+    """
     questionnaire, plan = found.questionnaire, []
     stages = {s.key: localised(s.label, lang) for s in questionnaire.stages}
     for dimension in questionnaire.dimensions:
@@ -121,11 +146,14 @@ def roadmap(found: service.Profile, lang: str) -> list[dict]:
         level = row.level
         following = (questionnaire.stages[level] if level is not None and level < len(questionnaire.stages)
                      else None)
-        plan.append({"key": dimension.key, "title": localised(dimension.title, lang), "row": row,
+        way = (ways or {}).get(dimension.key)
+        chosen = set(way.criteria) if way else set()
+        plan.append({"key": dimension.key, "title": localised(dimension.title, lang), "row": row, "way": way,
                      "level_name": charts.level_name(questionnaire, level, lang),
                      "next_stage": localised(following.label, lang) if following else None,
-                     "gaps": [_gap(questionnaire, gap, stages, lang) for gap in row.explanation or []
-                              if _known(questionnaire, gap["question_key"])]})
+                     "gaps": [{**_gap(questionnaire, gap, stages, lang, answers_shown),
+                               "to_next": gap["question_key"] in chosen}
+                              for gap in row.explanation or [] if _known(questionnaire, gap["question_key"])]})
     return plan
 
 
@@ -137,11 +165,13 @@ def _known(questionnaire, key: str) -> bool:
     return True
 
 
-def _gap(questionnaire, gap: dict, stages: dict, lang: str) -> dict:
+def _gap(questionnaire, gap: dict, stages: dict, lang: str, answers_shown: bool = True) -> dict:
     question = questionnaire.question(gap["question_key"])
-    return {"key": question.key, "text": localised(question.text, lang), "source": question.source,
+    return {"key": question.key, "text": localised(question.text, lang),
+            "source": "; ".join(source_labels(questionnaire, question, lang)),
             "stage": stages.get(gap.get("stage"), gap.get("stage") or ""), "weight": gap.get("weight"),
-            "shortfall": gap.get("shortfall"), "answer": answer_label(question, gap, lang)}
+            "shortfall": gap.get("shortfall") if answers_shown else None,
+            "answer": answer_label(question, gap, lang) if answers_shown else None}
 
 
 def answer_label(question, gap: dict, lang: str) -> str:

@@ -74,11 +74,12 @@ def _csv_cell(cell):
 
 
 def write_xlsx(user: User | None, filters: Filters, lang: str, target) -> None:
-    """The workbook (sheets scores, answers, questionnaire) written row by row (openpyxl write-only)."""
+    """The workbook (sheets scores, answers, measures, questionnaire) written row by row (openpyxl write-only)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheets = (("scores", exports.score_rows), ("answers", exports.answer_rows), ("questionnaire", exports.question_rows))
+    sheets = (("scores", exports.score_rows), ("answers", exports.answer_rows), ("measures", exports.measure_rows),
+              ("questionnaire", exports.question_rows))
     for title, rows_of in sheets:
         rows = rows_of(user, filters, lang)
         sheet = workbook.create_sheet(title)

@@ -1,4 +1,5 @@
 """Views of the exports: the filter page and the streamed downloads."""
+import re
 from dataclasses import replace
 
 from flask import Response, abort, render_template, request, stream_with_context
@@ -33,6 +34,19 @@ def index():
                            countries=exports.countries_in_scope(current_user, filters))
 
 
+def download_name(table: str, filters: Filters, extension: str) -> str:
+    """What the file holds, in its name: scores_digital-customs-maturity-2026.1_2026_AM-BY_validated.csv.
+
+    Parts: the table, the questionnaire version (or all-questionnaires), the cycle (or all-cycles), the
+    countries (or all-countries) and the status filter; only [A-Za-z0-9._-] survive, so the name is safe
+    in a Content-Disposition header on every system.
+    """
+    parts = [table, (filters.questionnaire or "all-questionnaires").replace("@", "-"),
+             filters.cycle or "all-cycles", "-".join(filters.countries) or "all-countries", filters.status]
+    safe = [re.sub(r"[^A-Za-z0-9.-]+", "-", part).strip("-.") or "x" for part in parts]
+    return "_".join(safe)[:150] + "." + extension
+
+
 def _download(name: str, rows) -> Response:
     """A streamed CSV file; with a byte-order mark unless ?bom=0 (for tools that do not expect one)."""
     bom = request.args.get("bom", "1") != "0"
@@ -55,14 +69,21 @@ def _checked(kind: str) -> Filters:
 @login_required
 def scores_csv():
     filters = _checked("scores.csv")
-    return _download("scores.csv", exports.score_rows(current_user, filters, _lang(filters)))
+    return _download(download_name("scores", filters, "csv"), exports.score_rows(current_user, filters, _lang(filters)))
 
 
 @bp.route("/answers.csv")
 @login_required
 def answers_csv():
     filters = _checked("answers.csv")
-    return _download("answers.csv", exports.answer_rows(current_user, filters, _lang(filters)))
+    return _download(download_name("answers", filters, "csv"), exports.answer_rows(current_user, filters, _lang(filters)))
+
+
+@bp.route("/measures.csv")
+@login_required
+def measures_csv():
+    filters = _checked("measures.csv")
+    return _download("measures.csv", exports.measure_rows(current_user, filters, _lang(filters)))
 
 
 @bp.route("/workbook.xlsx")
@@ -73,5 +94,5 @@ def workbook():
     handle = formats.xlsx_file(current_user, filters, _lang(filters))
     response = Response(formats.file_chunks(handle),
                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response.headers["Content-Disposition"] = 'attachment; filename="scores.xlsx"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{download_name("scores", filters, "xlsx")}"'
     return response

@@ -158,9 +158,13 @@ class ReviewFlag(db.Model):
     answered_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
     answered_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
     resolved_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
+    #: the analyst's reason for resolving the flag (required since migration 0003; empty on older rows)
+    resolution: so.Mapped[Optional[str]] = so.mapped_column(sa.Text)
+    resolved_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user.id"))
 
     created_by: so.Mapped[Optional[User]] = so.relationship(foreign_keys=[created_by_id])
     answered_by: so.Mapped[Optional[User]] = so.relationship(foreign_keys=[answered_by_id])
+    resolved_by: so.Mapped[Optional[User]] = so.relationship(foreign_keys=[resolved_by_id])
 
     __table_args__ = (
         sa.Index("ix_review_flag_assessment_question", "assessment_id", "question_key"),
@@ -185,6 +189,12 @@ class ScoreRow(db.Model):
     answered: so.Mapped[int] = so.mapped_column(default=0)
     applicable: so.Mapped[int] = so.mapped_column(default=0)
     completeness: so.Mapped[Optional[float]] = so.mapped_column(sa.Float)
+    #: 100 · Σ w p [evidence] / Σ w p, exact percent; null when no points were won (scoring 2)
+    evidence_coverage: so.Mapped[Optional[float]] = so.mapped_column(sa.Float)
+    #: `_overall` rows: keys of the dimensions at the lowest level, in questionnaire order
+    weakest_dimensions: so.Mapped[Optional[list[str]]] = so.mapped_column(sa.JSON)
+    #: `_overall` rows: [{"id", "attainment" 0..1 or null, "status", "criteria"}] per catalogue measure
+    measures: so.Mapped[Optional[list[dict[str, Any]]]] = so.mapped_column(sa.JSON)
     #: the roadmap: the questions between this dimension and its next level
     explanation: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
     questionnaire_version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("questionnaire_version.id"))

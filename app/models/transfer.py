@@ -21,4 +21,6 @@ class PendingImport(db.Model):
     filename: so.Mapped[str] = so.mapped_column(sa.String(200))
     #: [{"key", "where", "base_revision", "before", "after"}, ...]
     changes: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON)
+    #: rows of the file that matched the saved answers (shown on the preview page)
+    unchanged: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)

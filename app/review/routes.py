@@ -1,17 +1,17 @@
 """Views of the review blueprint (analysts only)."""
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import access
-from app.assessments import context
 from app.extensions import db
 from app.models import Assessment
-from app.review import bp
-from app.review.forms import DecisionForm, FlagForm
-from app.services import workflow
+from app.review import bp, workspace
+from app.review.forms import ConfirmReturnForm, ConfirmValidateForm, FlagForm, ResolveForm
+from app.services import scores, workflow
 from app.services.assessments import AssessmentError
+from app.services.questionnaires import parsed
 
 
 @bp.route("/")
@@ -28,13 +28,9 @@ def index():
 @access.roles_required("analyst")
 def assessment(assessment_id: int):
     item = access.get_assessment(current_user, assessment_id)
-    data = context.overview(item)
-    answers = context.answers_of(item)
-    return render_template("review/assessment.html", **data, answers=answers,
-                           visible=context.visible_keys(data["questionnaire"], answers),
-                           flags_by_question=context.flags_by_question(item),
-                           changed_keys={e.question_key for e in data["changes"]},
-                           flag_form=FlagForm(), decision_form=DecisionForm())
+    data = workspace.workspace(item, *workspace.parse_filters(request.args))
+    return render_template("review/assessment.html", assessment=item, **data,
+                           flag_form=FlagForm(), resolve_form=ResolveForm())
 
 
 @bp.route("/<int:assessment_id>/flags", methods=["POST"])
@@ -50,29 +46,67 @@ def add_flag(assessment_id: int):
     return redirect(url_for(".assessment", assessment_id=item.id, _anchor=f"q-{form.question_key.data}"))
 
 
-@bp.route("/<int:assessment_id>/return", methods=["POST"])
+@bp.route("/<int:assessment_id>/flags/<int:flag_id>/resolve", methods=["POST"])
+@access.roles_required("analyst")
+def resolve_flag(assessment_id: int, flag_id: int):
+    item = access.get_assessment(current_user, assessment_id)
+    form = ResolveForm()
+    if form.validate_on_submit():
+        _try(lambda: workflow.resolve_flag(current_user, item, flag_id, form.reason.data),
+             _("The flag was resolved."))
+    else:
+        flash(_("Write why the flag is resolved."), "danger")
+    key = request.form.get("question_key", "")
+    return redirect(url_for(".assessment", assessment_id=item.id, _anchor=f"q-{key}" if key else None))
+
+
+@bp.route("/<int:assessment_id>/return", methods=["GET", "POST"])
 @access.roles_required("analyst")
 def return_to_country(assessment_id: int):
+    """Step 1 (GET): what goes back to the country; step 2 (POST): the confirmed return."""
     item = access.get_assessment(current_user, assessment_id)
-    if DecisionForm().validate_on_submit():
-        _try(lambda: workflow.return_assessment(current_user, item),
-             _("The assessment was returned to the country with its flags."))
-    return redirect(url_for(".assessment", assessment_id=item.id))
+    form = ConfirmReturnForm()
+    if form.validate_on_submit():
+        if _try(lambda: workflow.return_assessment(current_user, item),
+                _("The assessment was returned to the country with its flags.")):
+            return redirect(url_for(".assessment", assessment_id=item.id))
+        return redirect(url_for(".return_to_country", assessment_id=item.id))
+    return _confirm_page(item, "return", form)
 
 
-@bp.route("/<int:assessment_id>/validate", methods=["POST"])
+@bp.route("/<int:assessment_id>/validate", methods=["GET", "POST"])
 @access.roles_required("analyst")
 def validate(assessment_id: int):
+    """Step 1 (GET): the flags still open and the lock; step 2 (POST): the confirmed validation."""
     item = access.get_assessment(current_user, assessment_id)
-    if DecisionForm().validate_on_submit():
-        _try(lambda: workflow.validate(current_user, item),
-             _("The assessment was validated and is now locked."))
-    return redirect(url_for(".assessment", assessment_id=item.id))
+    form = ConfirmValidateForm()
+    reasons = {f.id: request.form.get(f"reason-{f.id}", "") for f in workflow.unresolved_flags(item)}
+    if form.validate_on_submit():
+        try:
+            workflow.validate(current_user, item, reasons)
+        except workflow.UnresolvedFlags as error:
+            return _confirm_page(item, "validate", form, reasons=reasons, missing={f.id for f in error.flags})
+        except AssessmentError as error:
+            flash(str(error), "danger")
+            return redirect(url_for(".assessment", assessment_id=item.id))
+        flash(_("The assessment was validated and is now locked."), "success")
+        return redirect(url_for(".assessment", assessment_id=item.id))
+    return _confirm_page(item, "validate", form, reasons=reasons)
 
 
-def _try(action, success: str) -> None:
+def _confirm_page(item: Assessment, action: str, form, reasons: dict | None = None, missing: set | None = None):
+    status = 422 if request.method == "POST" else 200
+    return render_template("review/confirm.html", assessment=item, action=action, form=form,
+                           questionnaire=parsed(item.questionnaire_version),
+                           flags=workflow.flags(item), reasons=reasons or {}, missing=missing or set(),
+                           score=scores.rows_for(item.id).get("_overall")), status
+
+
+def _try(action, success: str) -> bool:
     try:
         action()
         flash(success, "success")
+        return True
     except AssessmentError as error:
         flash(str(error), "danger")
+        return False

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from app import audit
 from app.extensions import db
 from app.models import Assessment, Attachment, User
-from app.services import file_store
+from app.services import file_store, scores
 from app.services.errors import AnswerLocked, AssessmentError
 from app.services.locks import EDITABLE, changing
 
@@ -80,6 +80,7 @@ def add(user: User, assessment: Assessment, question_key: str, upload: FileStora
         file_store.save(stored_name, data)  # in the same transaction: no content without its row, nor the reverse
         audit.record("attachment.add", user=user, assessment_id=assessment.id, question_key=question_key,
                      after={"filename": filename, "size": len(data), "sha256": attachment.sha256})
+        scores.rescore(assessment)  # evidence coverage counts attachments
     return attachment
 
 
@@ -92,6 +93,7 @@ def remove(user: User, assessment: Assessment, attachment_id: int) -> None:
                      before={"filename": attachment.filename, "sha256": attachment.sha256})
         file_store.delete(attachment.stored_name)
         db.session.delete(attachment)
+        scores.rescore(assessment)  # evidence coverage counts attachments
 
 
 def get(assessment: Assessment, attachment_id: int) -> Attachment:

@@ -37,6 +37,7 @@ class Filters:
     view: str = "index"  # radar axis: index | level
     dimension: str = OVERALL  # trends
     lang: str | None = None  # export labels; None = the UI language
+    comparable: bool = False  # trends: only the criteria every version shares (like for like)
 
     @classmethod
     def from_args(cls, args) -> "Filters":
@@ -51,6 +52,7 @@ class Filters:
             view="level" if args.get("view") == "level" else "index",
             dimension=(args.get("dimension") or OVERALL).strip()[:100],
             lang=args.get("lang") if args.get("lang") in ("en", "ru") else None,
+            comparable=args.get("comparable") == "1",
         )
 
     def args(self, **changes) -> dict:
@@ -58,7 +60,8 @@ class Filters:
         f = replace(self, **changes)
         out = {"questionnaire": f.questionnaire, "cycle": f.cycle, "status": f.status,
                "country": list(f.countries) or None, "view": f.view if f.view != "index" else None,
-               "dimension": f.dimension if f.dimension != OVERALL else None, "lang": f.lang}
+               "dimension": f.dimension if f.dimension != OVERALL else None, "lang": f.lang,
+               "comparable": "1" if f.comparable else None}
         return {k: v for k, v in out.items() if v}
 
 

@@ -1,4 +1,11 @@
-"""Demo assessments: plausible, deterministic, clearly labelled illustrative answers (not real data)."""
+"""Demo assessments: plausible, deterministic, clearly labelled illustrative answers (not real data).
+
+The demo spans a version change of the methodology: cycles 2024 and 2025 answer
+digital-customs-maturity 2026.1 and cycle 2026 answers 2026.2. The 2026 answers are the country's
+2025 answers carried forward through the crosswalk of 2026.2 (`supersedes`: kept and renamed keys
+keep their answer when it is still a valid answer; dropped keys are left behind), with some
+progress, plus fresh answers to the criteria that are new in 2026.2 (issue 13).
+"""
 from __future__ import annotations
 
 import random
@@ -19,21 +26,25 @@ CYCLES = ("2024", "2025", "2026")
 STATUS_2026 = {"RU": "validated", "KZ": "submitted", "BY": "returned", "AM": "draft", "KG": "draft"}
 SHARE_ANSWERED_2026 = {"AM": 0.7, "KG": 0.35}
 MAIN_QUESTIONNAIRE = "digital-customs-maturity"
+#: The questionnaire version each demo cycle answers; a cycle whose version is not loaded uses the newest.
+CYCLE_VERSIONS = {"2024": "2026.1", "2025": "2026.1", "2026": "2026.2"}
+#: Chance that a carried-forward answer moves one step up between cycles (illustrative progress).
+PROGRESS = 0.3
 
 
 def seed_assessments() -> int:
     """Create the demo assessments that do not exist yet, then score them; returns how many were created."""
-    version = demo_version()
-    if version is None:
+    if demo_version() is None:
         return 0
-    questionnaire = questionnaires.parsed(version)
     created = 0
     for code, base in PROFILES.items():
         for step, cycle in enumerate(CYCLES):
-            if _exists(code, version.questionnaire_id, cycle):
+            if _exists(code, MAIN_QUESTIONNAIRE, cycle):
                 continue
+            version = cycle_version(cycle)
             status = "validated" if cycle != "2026" else STATUS_2026[code]
-            _create(code, version, questionnaire, cycle, base + 0.08 * step, status)
+            previous = _previous(code, CYCLES[step - 1]) if step else None
+            _create(code, version, questionnaires.parsed(version), cycle, base + 0.08 * step, status, previous)
             created += 1
     db.session.flush()
     scores.recompute_all()
@@ -44,6 +55,58 @@ def demo_version():
     """The newest published version of the questionnaire the demo answers."""
     versions = [v for v in questionnaires.published_versions() if v.questionnaire_id == MAIN_QUESTIONNAIRE]
     return versions[-1] if versions else None
+
+
+def cycle_version(cycle: str):
+    """The published version the demo answers in ``cycle`` (CYCLE_VERSIONS), else the newest one."""
+    versions = [v for v in questionnaires.published_versions() if v.questionnaire_id == MAIN_QUESTIONNAIRE]
+    wanted = CYCLE_VERSIONS.get(cycle)
+    return next((v for v in versions if v.version == wanted), versions[-1])
+
+
+def _previous(code: str, cycle: str) -> Assessment | None:
+    return db.session.scalar(sa.select(Assessment).where(
+        Assessment.country_code == code, Assessment.questionnaire_id == MAIN_QUESTIONNAIRE,
+        Assessment.cycle == cycle))
+
+
+def carried_forward(previous: Assessment | None, questionnaire: scoring.Questionnaire) -> dict[str, str]:
+    """The previous cycle's answers re-keyed for ``questionnaire`` through its crosswalk.
+
+    Answers of the same version carry over as they are; across versions `scoring.crosswalk`
+    follows `supersedes` (renamed keys move, dropped keys stay behind). An answer that is no
+    longer a valid answer of the question it lands on (another scale, a number out of range) is
+    left out, so the respondent answers that criterion afresh.
+    """
+    if previous is None:
+        return {}
+    old = {a.question_key: a.value for a in db.session.scalars(
+        sa.select(Answer).where(Answer.assessment_id == previous.id)) if a.value is not None and not a.not_applicable}
+    older_q = questionnaires.parsed(previous.questionnaire_version)
+    if older_q.version != questionnaire.version:
+        old = scoring.crosswalk(older_q, questionnaire, old)
+    known = {q.key: q for q in questionnaire.questions}
+    return {key: value for key, value in old.items() if key in known and _valid(known[key], value)}
+
+
+def _valid(question: scoring.Question, value: str) -> bool:
+    if question.type == "text":
+        return True
+    if question.type == "number":
+        number = scoring.canonical_number(value)
+        return number is not None and (question.min is None or float(number) >= question.min) and (
+            question.max is None or float(number) <= question.max)
+    return question.points(value) is not None
+
+
+def _progress(question: scoring.Question, value: str, rng: random.Random) -> str:
+    """``value`` or, now and then, the next better answer (illustrative progress between cycles)."""
+    if question.type == "text" or rng.random() >= PROGRESS:
+        return value
+    candidates = _candidates(question)
+    share = (question.points(value) or 0) / (question.max_points or 1)
+    better = [v for v in candidates if (question.points(v) or 0) / (question.max_points or 1) > share]
+    return min(better, key=lambda v: question.points(v) or 0) if better else value
 
 
 def _exists(code: str, questionnaire_id: str, cycle: str) -> bool:
@@ -59,8 +122,10 @@ def _users(code: str) -> tuple[User | None, User | None, User | None]:
             by_email("analyst@demo.example"))
 
 
-def _create(code, version, questionnaire: scoring.Questionnaire, cycle: str, maturity: float, status: str) -> None:
+def _create(code, version, questionnaire: scoring.Questionnaire, cycle: str, maturity: float, status: str,
+            previous: Assessment | None = None) -> None:
     rng = random.Random(f"{code}-{cycle}")
+    carried = carried_forward(previous, questionnaire)
     respondent, coordinator, analyst = _users(code)
     when = datetime(int(cycle), 3, 1, 9, 0, tzinfo=timezone.utc)
     assessment = Assessment(country_code=code, questionnaire_version_id=version.id,
@@ -71,8 +136,12 @@ def _create(code, version, questionnaire: scoring.Questionnaire, cycle: str, mat
     share = SHARE_ANSWERED_2026.get(code, 1.0) if cycle == "2026" else 1.0
     for question in questionnaire.questions:
         if rng.random() <= share:
-            value = _value(question, maturity, rng)
-            evidence = f"https://evidence.demo.example/{code.lower()}/{question.key}" if question.evidence == "required" else None
+            if question.key in carried:
+                value = _progress(question, carried[question.key], rng)
+            else:
+                value = _value(question, maturity, rng)
+            with_evidence = question.evidence == "required" or (question.evidence == "optional" and rng.random() < 0.5)
+            evidence = f"https://evidence.demo.example/{code.lower()}/{question.key}" if with_evidence else None
             db.session.add(Answer(assessment_id=assessment.id, question_key=question.key, value=value,
                                   evidence_url=evidence, updated_by_id=respondent.id if respondent else None,
                                   updated_at=when))

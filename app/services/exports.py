@@ -28,7 +28,8 @@ BATCH = 2000
 SCORE_HEAD = ["country_code", "country_name", "cycle", "questionnaire_id", "questionnaire_version",
               "scoring_version", "assessment_id", "status", "dimension_key", "dimension_title", "level",
               "level_label", "index"]
-SCORE_TAIL = ["answered", "applicable", "completeness", "submitted_at", "validated_at"]
+SCORE_TAIL = ["answered", "applicable", "completeness", "submitted_at", "validated_at",
+              "evidence_coverage", "weakest_dimensions"]
 ANSWER_COLUMNS = ["country_code", "cycle", "questionnaire_id", "questionnaire_version", "dimension_key",
                   "question_key", "stage", "value", "value_label", "not_applicable", "points", "max_points",
                   "comment", "evidence_url", "updated_by", "updated_at", "hidden"]
@@ -59,7 +60,7 @@ def _two(value: float | None) -> float | None:
 # ---- what is in scope ------------------------------------------------------------------------
 
 def _where(user: User | None, filters: Filters, answers: bool = False) -> sa.ColumnElement[bool]:
-    """The filters, the status rule and the access layer; answers need the right to open the assessment."""
+    """The filters, the status rule and the access layer; answers need the right to read answers."""
     clauses = [scope(user, filters)]
     if filters.questionnaire:
         version = find_by_label(filters.questionnaire)
@@ -69,7 +70,7 @@ def _where(user: User | None, filters: Filters, answers: bool = False) -> sa.Col
     if filters.cycle:
         clauses.append(Assessment.cycle == filters.cycle)
     if answers and user is not None:
-        clauses.append(Assessment.id.in_(access.visible_assessments(user).with_only_columns(Assessment.id)))
+        clauses.append(access.answer_visibility(user))
     return sa.and_(*clauses)
 
 
@@ -137,6 +138,7 @@ def score_rows(user: User | None, filters: Filters, lang: str) -> Iterator[list]
     name = (Country.name_ru if lang == "ru" else Country.name_en).label("country_name")
     query = (sa.select(ScoreRow.assessment_id, ScoreRow.dimension_key, ScoreRow.level, ScoreRow.index,
                        ScoreRow.stages, ScoreRow.answered, ScoreRow.applicable, ScoreRow.completeness,
+                       ScoreRow.evidence_coverage, ScoreRow.weakest_dimensions,
                        ScoreRow.scoring_version, Assessment.country_code, name, Assessment.cycle,
                        Assessment.questionnaire_version_id, Assessment.status, Assessment.submitted_at,
                        Assessment.validated_at)
@@ -164,7 +166,8 @@ def _score_row(row, questionnaire: scoring.Questionnaire, stage_keys: list[str],
             _dimension_title(questionnaire, row.dimension_key, lang), row.level,
             level_name(questionnaire, row.level, lang), _two(row.index),
             *[pct(stages.get(key)) for key in stage_keys],
-            row.answered, row.applicable, pct(row.completeness), iso(row.submitted_at), iso(row.validated_at)]
+            row.answered, row.applicable, pct(row.completeness), iso(row.submitted_at), iso(row.validated_at),
+            _two(row.evidence_coverage), ";".join(row.weakest_dimensions or ())]
 
 
 def _dimension_title(questionnaire: scoring.Questionnaire, key: str, lang: str) -> str:
@@ -173,12 +176,49 @@ def _dimension_title(questionnaire: scoring.Questionnaire, key: str, lang: str) 
     return next((localised(d.title, lang) for d in questionnaire.dimensions if d.key == key), key)
 
 
+# ---- measures --------------------------------------------------------------------------------
+
+MEASURE_COLUMNS = ["country_code", "country_name", "cycle", "questionnaire_id", "questionnaire_version",
+                   "scoring_version", "assessment_id", "status", "measure_id", "measure_title", "attainment",
+                   "measure_status", "criteria"]
+
+
+def measure_rows(user: User | None, filters: Filters, lang: str) -> Iterator[list]:
+    """The header, then one row per assessment and catalogue measure (DESIGN.md §5, measures.csv).
+
+    The figures are those stored on the `_overall` score row by the engine (scoring version 2);
+    an assessment scored by an older engine has no measure results until `flask scores recompute`.
+    """
+    by_id = _questionnaires(user, filters)
+    name = (Country.name_ru if lang == "ru" else Country.name_en).label("country_name")
+    query = (sa.select(ScoreRow.assessment_id, ScoreRow.measures, ScoreRow.scoring_version,
+                       Assessment.country_code, name, Assessment.cycle, Assessment.questionnaire_version_id,
+                       Assessment.status)
+             .join(Assessment, ScoreRow.assessment_id == Assessment.id).join(Country)
+             .where(_where(user, filters), ScoreRow.dimension_key == OVERALL)
+             .order_by(Assessment.country_code, Assessment.questionnaire_id, Assessment.cycle, Assessment.id))
+    return _measure_stream(query, by_id, lang)
+
+
+def _measure_stream(query: sa.Select, by_id: dict, lang: str) -> Iterator[list]:
+    yield MEASURE_COLUMNS
+    for row in _stream(query):
+        questionnaire = by_id[row.questionnaire_version_id]
+        titles = {m.id: localised(m.title, lang) for m in questionnaire.measures}
+        head = [row.country_code, row.country_name, row.cycle, questionnaire.id, questionnaire.version,
+                row.scoring_version, row.assessment_id, row.status]
+        for measure in row.measures or ():
+            yield [*head, measure["id"], titles.get(measure["id"], measure["id"]), pct(measure["attainment"]),
+                   measure["status"], measure["criteria"]]
+
+
 # ---- answers ---------------------------------------------------------------------------------
 
 def answer_rows(user: User | None, filters: Filters, lang: str) -> Iterator[list]:
     """The header, then one row per stored answer, questionnaire order within each assessment.
 
-    Answers need the right to open the assessment (access.visible_assessments), not only to see its scores.
+    Answers follow access.answer_visibility (the same rule as the country profile's roadmap), which can be
+    narrower than the right to see scores.
     """
     by_id = _questionnaires(user, filters)
     query = (sa.select(Answer.assessment_id, Answer.question_key, Answer.value, Answer.not_applicable,
@@ -206,18 +246,21 @@ def _answer_stream(query: sa.Select, by_id: dict, lang: str) -> Iterator[list]:
             hidden = key not in visible and key in order
             described = describe(questionnaire, key, value, na)
             if hidden:
-                described = [*described[:6], hidden_points(questionnaire, key), described[7]]
+                described = [*described[:6], hidden_points(questionnaire, key, na), described[7]]
             yield [*head, *described, comment or "", evidence or "", email or "", iso(updated),
                    "true" if hidden else "false"]
 
 
-def hidden_points(questionnaire: scoring.Questionnaire, key: str) -> float | None:
+def hidden_points(questionnaire: scoring.Questionnaire, key: str, na: bool = False) -> float | None:
     """The points exported for an answer whose question show_if hides (DESIGN.md §5, answers.csv).
 
-    Under the rule ``hidden: exclude`` (the default, and the only rule of scoring version 1) a hidden
-    answer is not counted, so its points are empty. A ``hidden: zero`` rule gives 0.00 here.
+    Under ``hidden: exclude`` (the default) a hidden answer is not counted, so its points are empty;
+    under ``hidden: zero`` it counts with no points, 0.00 (a not-applicable mark still takes it out).
     """
-    return None
+    question = questionnaire.question(key)
+    if na or not question.scored or question.hidden_rule(questionnaire.rules) != "zero":
+        return None
+    return 0.0
 
 
 class _AnswerDescriber:

@@ -27,31 +27,55 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
-def save(user: User, assessment: Assessment, filename: str, changes: list[Change]) -> str:
-    """Store the changes; returns the token that names them; commits."""
+def save(user: User, assessment: Assessment, filename: str, changes: list[Change], unchanged: int = 0) -> str:
+    """Store the changes (and how many rows matched the saved answers); returns the token that names
+    them; commits."""
     purge_expired()
     token = secrets.token_urlsafe(32)
     db.session.add(PendingImport(
         token_hash=_hash(token), user_id=user.id, assessment_id=assessment.id, filename=filename[:200],
+        unchanged=unchanged,
         changes=[{"key": c.key, "where": c.where, "base_revision": c.base_revision, "before": c.before,
                   "after": c.after} for c in changes]))
     db.session.commit()
     return token
 
 
-def take(user: User, assessment: Assessment, token: str) -> tuple[str, list[Change]]:
-    """The file name and changes stored under the token, if they are this user's for this assessment; the
-    preview is used up (once only, even by two servers at the same moment); raises ImportRefused; commits."""
+def _find(user: User, assessment: Assessment, token: str) -> PendingImport:
     row = db.session.get(PendingImport, _hash(token)) if _TOKEN.fullmatch(token or "") else None
     expired = row is None or datetime.now(timezone.utc) - row.created_at > timedelta(seconds=TTL_SECONDS)
     if expired or row.user_id != user.id or row.assessment_id != assessment.id:
-        raise ImportRefused(_("This preview has expired or is not available. Upload the file again."))
-    filename, changes = row.filename, [Change(c["key"], c["where"], c["base_revision"], c["before"], c["after"])
-                                       for c in row.changes]
+        raise ImportRefused(_("This preview is no longer available: it was applied already, or it has expired. "
+                              "Upload the file again to see a new preview."))
+    return row
+
+
+def _changes(row: PendingImport) -> list[Change]:
+    return [Change(c["key"], c["where"], c["base_revision"], c["before"], c["after"]) for c in row.changes]
+
+
+def load(user: User, assessment: Assessment, token: str) -> tuple[str, list[Change]]:
+    """The file name and changes stored under the token, if they are this user's for this assessment
+    (the preview stays; reloading its page shows it again); raises ImportRefused."""
+    row = _find(user, assessment, token)
+    return row.filename, _changes(row)
+
+
+def unchanged_rows(user: User, assessment: Assessment, token: str) -> int:
+    """How many rows of the previewed file matched the saved answers (for the preview page)."""
+    return _find(user, assessment, token).unchanged
+
+
+def take(user: User, assessment: Assessment, token: str) -> tuple[str, list[Change]]:
+    """The file name and changes stored under the token, if they are this user's for this assessment; the
+    preview is used up (once only, even by two servers at the same moment); raises ImportRefused; commits."""
+    row = _find(user, assessment, token)
+    filename, changes = row.filename, _changes(row)
     taken = db.session.execute(sa.delete(PendingImport).where(PendingImport.token_hash == row.token_hash)).rowcount
     db.session.commit()
     if taken != 1:
-        raise ImportRefused(_("This preview has expired or is not available. Upload the file again."))
+        raise ImportRefused(_("This preview is no longer available: it was applied already, or it has expired. "
+                              "Upload the file again to see a new preview."))
     return filename, changes
 
 

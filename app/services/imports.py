@@ -25,7 +25,7 @@ from app.services.questionnaires import find_by_label, parsed
 from app.services.workflow import Missing, submission_problems
 
 __all__ = ["ImportConflict", "ImportInvalid", "ImportRefused", "Imported", "NotSubmittable", "Preview", "Problem",
-           "apply_upload", "import_file", "preview_upload", "submit_imported"]
+           "apply_upload", "import_file", "pending_preview", "preview_upload", "submit_imported"]
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,17 @@ def preview_upload(user: User, assessment: Assessment, filename: str, data: byte
     check_meta(meta, assessment=assessment)
     result = plan(parsed(assessment.questionnaire_version), current_answers(assessment.id), rows, revisions=True,
                   decimal=decimal)
-    token = import_pending.save(user, assessment, filename, result.changes) if result.ready else None
+    token = (import_pending.save(user, assessment, filename, result.changes, result.unchanged)
+             if result.ready else None)
     return Preview(result, filename, token)
+
+
+def pending_preview(user: User, assessment: Assessment, token: str) -> Preview:
+    """The preview of an upload waiting under the token (ImportRefused once applied or expired)."""
+    _check_editor(user, assessment)
+    filename, changes = import_pending.load(user, assessment, token)
+    return Preview(Plan(changes=changes, unchanged=import_pending.unchanged_rows(user, assessment, token)),
+                   filename, token)
 
 
 def apply_upload(user: User, assessment: Assessment, token: str) -> int:

@@ -11,18 +11,26 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 import scoring
 from app import database
 from app.extensions import db
-from app.models import Answer, Assessment, ScoreRow
+from app.models import Answer, Assessment, Attachment, ScoreRow
 from app.services.questionnaires import parsed
 
 OVERALL = "_overall"
 
 
+def has_evidence() -> sa.ColumnElement[bool]:
+    """Whether an answer has evidence: an evidence URL or at least one attachment (DESIGN §4)."""
+    attached = sa.exists().where(Attachment.assessment_id == Answer.assessment_id,
+                                 Attachment.question_key == Answer.question_key)
+    url = sa.func.length(sa.func.trim(sa.func.coalesce(Answer.evidence_url, ""))) > 0
+    return sa.or_(url, attached).label("has_evidence")
+
+
 def answer_records(assessment_id: int) -> list[dict]:
     """The assessment's answers in the form the engine takes."""
-    rows = db.session.execute(sa.select(Answer.question_key, Answer.value, Answer.not_applicable)
+    rows = db.session.execute(sa.select(Answer.question_key, Answer.value, Answer.not_applicable, has_evidence())
                               .where(Answer.assessment_id == assessment_id))
-    return [{"assessment_id": assessment_id, "question_key": k, "value": v, "not_applicable": na}
-            for k, v, na in rows]
+    return [{"assessment_id": assessment_id, "question_key": k, "value": v, "not_applicable": na,
+             "has_evidence": bool(evidence)} for k, v, na, evidence in rows]
 
 
 def score_assessment(assessment: Assessment) -> scoring.AssessmentScore:
@@ -66,8 +74,8 @@ def _recompute_batch(ids: list[int]) -> int:
     assessments = db.session.scalars(sa.select(Assessment).where(Assessment.id.in_(ids)).order_by(Assessment.id)
                                      .with_for_update(of=Assessment)).all()
     questionnaire = parsed(assessments[0].questionnaire_version)
-    frame = pd.read_sql(sa.select(Answer.assessment_id, Answer.question_key, Answer.value, Answer.not_applicable)
-                        .where(Answer.assessment_id.in_(ids)), db.session.connection())
+    frame = pd.read_sql(sa.select(Answer.assessment_id, Answer.question_key, Answer.value, Answer.not_applicable,
+                                  has_evidence()).where(Answer.assessment_id.in_(ids)), db.session.connection())
     results = scoring.score(questionnaire, frame, assessment_ids=ids)
     _replace_rows(assessments, results)
     return len(results)
@@ -113,14 +121,23 @@ def _delete_rows_not_in(assessment_ids: list[int], rows: list[dict]) -> None:
 
 
 def _row(assessment: Assessment, result: scoring.AssessmentScore, dim, now: datetime) -> dict:
-    gaps = result.explanation.get(dim.key, ()) if dim.key != OVERALL else ()
+    overall = dim.key == OVERALL
+    gaps = result.explanation.get(dim.key, ()) if not overall else ()
     return {
         "assessment_id": assessment.id, "dimension_key": dim.key, "level": dim.level, "index": dim.index,
         "stages": dict(dim.stages), "answered": dim.answered, "applicable": dim.applicable,
         "completeness": dim.completeness, "explanation": [_gap(g) for g in gaps],
+        "evidence_coverage": dim.evidence_coverage,
+        "weakest_dimensions": list(result.weakest) if overall else None,
+        "measures": [_measure(m) for m in result.measures] if overall else None,
         "questionnaire_version_id": assessment.questionnaire_version_id,
         "scoring_version": result.scoring_version, "computed_at": now,
     }
+
+
+def _measure(measure: scoring.MeasureScore) -> dict:
+    return {"id": measure.id, "attainment": measure.attainment, "status": measure.status,
+            "criteria": measure.criteria}
 
 
 def _gap(gap) -> dict:

@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 import scoring
 from app.extensions import db
 from app.i18n import localised
-from app.labels import status_label
+from app.labels import source_labels, status_label
 from app.models import Answer, Assessment
 from app.services.questionnaires import parsed
 from app.text import for_file
@@ -63,9 +63,10 @@ GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
 def filename(assessment: Assessment) -> str:
-    """A safe download name such as AM-digital-customs-maturity-2026.xlsx."""
-    cycle = re.sub(r"[^A-Za-z0-9._-]+", "-", assessment.cycle)
-    return f"{assessment.country_code}-{assessment.questionnaire_id}-{cycle}.xlsx"
+    """A safe download name saying whose answers it holds: AM_digital-customs-maturity-2026.1_cycle-2026.xlsx."""
+    version = assessment.questionnaire_version.version
+    safe = [re.sub(r"[^A-Za-z0-9._-]+", "-", part) for part in (assessment.questionnaire_id, version, assessment.cycle)]
+    return f"{assessment.country_code}_{safe[0]}-{safe[1]}_cycle-{safe[2]}.xlsx"
 
 
 def build(assessment: Assessment, lang: str) -> bytes:
@@ -200,7 +201,7 @@ def _question_row(ws, row, questionnaire, question: scoring.Question, answer: An
         "not_applicable": _("Yes") if answer and answer.not_applicable else None,
         "comment": answer.comment if answer else None, "evidence_url": answer.evidence_url if answer else None,
         "how_to_answer": how_to_answer(questionnaire, question, lang),
-        "help": localised(question.help, lang), "source": question.source,
+        "help": localised(question.help, lang), "source": "; ".join(source_labels(questionnaire, question, lang)),
     }
     for column in COLUMNS:
         cell = ws.cell(row, COLUMN_INDEX[column.key])

@@ -145,14 +145,62 @@ def respond_to_flag(user: User, assessment: Assessment, flag_id: int, response: 
     return flag
 
 
-def validate(user: User, assessment: Assessment) -> None:
-    """Lock a submitted assessment for good; resolves its flags; commits."""
+class UnresolvedFlags(AssessmentError):
+    """Validation refused: these flags are not resolved and no reason was given for resolving them."""
+
+    def __init__(self, flags: list[ReviewFlag]) -> None:
+        self.flags = flags
+        keys = ", ".join(f.question_key for f in flags)
+        super().__init__(_("Validation needs a reason for resolving each flag that is still open or answered: "
+                           "%(keys)s.", keys=keys))
+
+
+def unresolved_flags(assessment: Assessment) -> list[ReviewFlag]:
+    """Flags that are open or answered (not yet resolved by an analyst)."""
+    return [f for f in flags(assessment) if f.state != "resolved"]
+
+
+def resolve_flag(user: User, assessment: Assessment, flag_id: int, reason: str) -> ReviewFlag:
+    """An analyst closes one flag of a submitted assessment with a reason (kept and audited); commits."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AssessmentError(_("Write why the flag is resolved."))
+    with changing(assessment, ("submitted",)):
+        flag = db.session.get(ReviewFlag, flag_id, populate_existing=True)
+        if (flag is None or flag.assessment_id != assessment.id or not access.can_review(user)
+                or flag.state == "resolved"):
+            raise AssessmentError(_("This flag cannot be resolved now."))
+        _resolve(user, assessment, flag, reason)
+    return flag
+
+
+def _resolve(user: User, assessment: Assessment, flag: ReviewFlag, reason: str) -> None:
+    before = flag.state
+    flag.state, flag.resolution = "resolved", reason[:5000]
+    flag.resolved_at, flag.resolved_by_id = _now(), user.id
+    audit.record("flag.resolve", user=user, assessment_id=assessment.id, question_key=flag.question_key,
+                 before={"state": before}, after={"state": "resolved", "resolution": flag.resolution})
+
+
+def validate(user: User, assessment: Assessment, resolutions: dict[int, str] | None = None) -> None:
+    """Lock a submitted assessment for good; commits.
+
+    Every flag not yet resolved needs a reason in `resolutions` (flag id -> reason), given by the analyst
+    on the confirmation page; it is resolved with that reason. A flag without one refuses the validation
+    (UnresolvedFlags names them): flags are never resolved silently.
+    """
     if not access.can_review(user):
         raise AssessmentError(_("Only a submitted assessment can be validated."))
+    resolutions = {key: (reason or "").strip() for key, reason in (resolutions or {}).items()}
     with changing(assessment, ("submitted",)):
-        for flag in flags(assessment):
-            if flag.state != "resolved":
-                flag.state, flag.resolved_at = "resolved", _now()
+        pending = [f for f in db.session.scalars(sa.select(ReviewFlag).where(
+            ReviewFlag.assessment_id == assessment.id).order_by(ReviewFlag.id).execution_options(
+            populate_existing=True)) if f.state != "resolved"]
+        missing = [f for f in pending if not resolutions.get(f.id)]
+        if missing:
+            raise UnresolvedFlags(missing)
+        for flag in pending:
+            _resolve(user, assessment, flag, resolutions[flag.id])
         _set_status(user, assessment, "validated", validated_at=_now(), validated_by_id=user.id)
         notifications.on_validated(user, assessment)
 

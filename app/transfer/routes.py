@@ -45,9 +45,23 @@ def _preview(assessment, file, decimal: str | None):
     except (imports.ImportRefused, AssessmentError) as error:
         return _page("transfer/upload.html", assessment, form=UploadForm(formdata=None), may_edit=True,
                      refused=str(error), filename=file.filename), 422
+    if preview.token:  # a change set ready to apply: show it on its own page, so Back and reload are safe
+        return redirect(url_for(".preview", assessment_id=assessment.id, token=preview.token), 303)
     plan = preview.plan
     status = 422 if plan.problems else 409 if plan.conflicts else 200
     return _page("transfer/preview.html", assessment, preview=preview, plan=plan, form=ApplyForm()), status
+
+
+@bp.route("/assessments/<int:assessment_id>/upload/<token>")
+@login_required
+def preview(assessment_id: int, token: str):
+    assessment = access.get_assessment(current_user, assessment_id)
+    try:
+        pending = imports.pending_preview(current_user, assessment, token)
+    except (imports.ImportRefused, AssessmentError) as error:
+        flash(str(error), "warning")
+        return redirect(url_for(".upload", assessment_id=assessment.id))
+    return _page("transfer/preview.html", assessment, preview=pending, plan=pending.plan, form=ApplyForm())
 
 
 @bp.route("/assessments/<int:assessment_id>/upload/<token>/apply", methods=["POST"])

@@ -115,7 +115,10 @@ def test_the_full_cycle_submit_flag_return_answer_validate(browser, live_server,
     flag.locator("summary").click()
     flag.locator("textarea[name=comment]").fill("Please give the source of the 3 hours.")
     flag.locator("button[type=submit]").click()
-    analyst.click("text=Return to the country")
+    analyst.click("[data-testid=return]")  # a confirmation step: the flags going back are listed
+    assert "Please give the source of the 3 hours." in analyst.inner_text("[data-testid=flags-to-return]")
+    analyst.check("#confirm")
+    analyst.click("main form [type=submit]")
     assert analyst.inner_text("[data-testid=status]") == "Returned"
 
     _section(country, live_server.url, assessment, "release")
@@ -129,8 +132,17 @@ def test_the_full_cycle_submit_flag_return_answer_validate(browser, live_server,
 
     analyst.goto(f"{live_server.url}/review/{assessment}")
     assert "Customs statistics 2025, table 4." in analyst.inner_text("main")
-    analyst.click("text=Validate and lock")
+    analyst.click("[data-testid=validate]")
+    assert "Customs statistics 2025, table 4." in analyst.inner_text("[data-testid=unresolved-flags] ~ fieldset")
+    analyst.check("#confirm")
+    analyst.click("main form [type=submit]")  # not sent: the answered flag needs a reason first
+    assert analyst.inner_text("[data-testid=status]") == "Submitted"
+    analyst.locator("main form textarea").first.fill("The source is given; accepted.")
+    analyst.check("#confirm")
+    analyst.click("main form [type=submit]")
     assert analyst.inner_text("[data-testid=status]") == "Validated"
+    analyst.go_back()  # the confirmation page again, saying there is nothing left to confirm: no resubmission
+    assert analyst.locator("[data-testid=not-submitted]").count() == 1
 
 
 def test_an_edit_made_after_the_session_ended_is_kept_and_saved_after_login(browser, live_server, assessment):

@@ -98,7 +98,9 @@ def test_a_cycle_from_opening_to_closing(browser, live_server, smtp_sink):
     flag.locator("summary").click()
     flag.locator("textarea[name=comment]").fill("Please give the source of the 3 hours.")
     flag.locator("button[type=submit]").click()
-    analyst.click("text=Return to the country")
+    analyst.click("[data-testid=return]")  # a confirmation step lists the flags that go back
+    analyst.check("#confirm")
+    analyst.click("main form [type=submit]")
     assert analyst.inner_text("[data-testid=status]") == "Returned"
 
     # Notify: the coordinator reads it in Russian, in the app and by e-mail; replies and submits again.
@@ -127,7 +129,10 @@ def test_a_cycle_from_opening_to_closing(browser, live_server, smtp_sink):
     analyst.goto(f"{base}/notifications/")
     assert "Customs statistics 2025, table 4." in analyst.inner_text("[data-kind=flag_answered]")
     analyst.goto(f"{base}/review/{assessment}")
-    analyst.click("text=Validate and lock")
+    analyst.click("[data-testid=validate]")  # the answered flag needs a reason before validating
+    analyst.locator("main form textarea").first.fill("The source is given.")
+    analyst.check("#confirm")
+    analyst.click("main form [type=submit]")
     assert analyst.inner_text("[data-testid=status]") == "Validated"
     respondent = _page(browser, live_server, AM_RESP)
     respondent.click("[data-testid=bell]")

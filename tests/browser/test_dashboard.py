@@ -1,4 +1,5 @@
-"""An analyst opens the comparison in a real browser: the radar is drawn, one trace per country, in both
+"""An analyst opens the comparison in a real browser: the radar is drawn, one trace per country and the EEU
+average, in both
 languages, with no Content-Security-Policy violation, and the chart downloads as a PNG."""
 import pytest
 
@@ -38,9 +39,9 @@ def test_the_radar_is_drawn_with_one_trace_per_country_in_english(page, dashboar
     errors = []
     open_comparison(page, dashboard_data, errors)
     assert page.locator("#radar svg.main-svg").count() >= 1
-    assert page.locator("#radar .polarlayer g.trace").count() == 3
+    assert page.locator("#radar .polarlayer g.trace").count() == 4
     legend = page.locator("#radar .legend .legendtext").all_text_contents()
-    assert legend == ["Armenia", "Belarus", "Kazakhstan"]
+    assert legend == ["Armenia", "Belarus", "Kazakhstan", "EEU average (mean of the 3 countries shown)"]
     assert "Legal framework" in page.locator("#radar .angularaxistick").all_text_contents()
     assert page.locator("#heatmap[data-drawn=true] .heatmaplayer").count() == 1
     assert errors == [], "the page logged errors (a CSP violation or a missing asset?)"
@@ -51,8 +52,9 @@ def test_the_radar_speaks_russian_after_switching_the_language(page, dashboard_d
     open_comparison(page, dashboard_data, errors)
     page.click("button[data-lang=ru]")
     page.wait_for_selector("#radar[data-drawn=true]")
-    assert page.locator("#radar .polarlayer g.trace").count() == 3
-    assert page.locator("#radar .legend .legendtext").all_text_contents() == ["Армения", "Беларусь", "Казахстан"]
+    assert page.locator("#radar .polarlayer g.trace").count() == 4
+    assert page.locator("#radar .legend .legendtext").all_text_contents() == [
+        "Армения", "Беларусь", "Казахстан", "Среднее по ЕАЭС (среднее показанных стран: 3)"]
     assert "Правовая основа" in page.locator("#radar .angularaxistick").all_text_contents()
     camera = page.locator("#radar .modebar-btn[data-val=png], #radar .modebar-btn[data-title*=PNG]").first
     assert camera.get_attribute("data-title") == "Скачать график в формате PNG"

@@ -18,25 +18,48 @@ SCALE = [{"value": v, "points": p, "label": {"en": v}}
          for v, p in (("none", 0), ("some", 1), ("full", 3))]
 
 
+MEASURES = ("1.1", "1.2", "2.1")
+
+
 @st.composite
-def questionnaire_data(draw, show_if=True):
-    """The data of a small questionnaire: 0-3 stages, 1-3 dimensions, 1-5 questions each."""
+def questionnaire_data(draw, show_if=True, hidden=None, unanswered=None, upward=False):
+    """The data of a small questionnaire: 0-3 stages, 1-3 dimensions, 1-5 questions each.
+
+    ``hidden`` forces one rule on every question; otherwise the questionnaire rule and the
+    per-question overrides are drawn. A catalogue of up to three measures is drawn too.
+    ``upward`` makes every show_if a follow-up that opens upward: it depends on a scale,
+    choice or yes/no answer and is shown by every answer scoring at least some cut, so a
+    better answer to its gate never hides it.
+    """
     stages = STAGES[:draw(st.integers(0, 3))]
+    measures = MEASURES[:draw(st.integers(0, 3))]
     targets, dimensions = [], []
     for d in range(draw(st.integers(1, 3))):
         questions = []
         for i in range(draw(st.integers(1, 5))):
             item = draw(question_data(f"d{d}.q{i}", stages))
+            if hidden is None and draw(st.integers(0, 3)) == 0:
+                item["hidden"] = draw(st.sampled_from(["exclude", "zero"]))
+            if measures:
+                item["measures"] = draw(st.lists(st.sampled_from(measures), unique=True,
+                                                 max_size=2))
             if show_if and targets and draw(st.integers(0, 2)) == 0:
-                item["show_if"] = draw(condition(draw(st.sampled_from(targets))))
+                target = draw(st.sampled_from(targets))
+                item["show_if"] = draw(upward_condition(target) if upward else condition(target))
             questions.append(item)
-            if item["type"] != "text":
+            if item["type"] != "text" and not (upward and item["type"] == "number"):
                 targets.append(item)
         dimensions.append({"key": f"d{d}", "title": {"en": "D"}, "weight": draw(WEIGHTS),
                            "questions": questions})
+    scoring_rules = draw(rules())
+    if hidden is not None:
+        scoring_rules["hidden"] = hidden
+    if unanswered is not None:
+        scoring_rules["unanswered"] = unanswered
     return {"format": 1, "id": "h", "version": "1", "status": "draft", "languages": ["en"],
             "title": {"en": "H"}, "stages": [{"key": s, "label": {"en": s}} for s in stages],
-            "scoring": draw(rules()), "scales": {"scale": SCALE}, "dimensions": dimensions}
+            "scoring": scoring_rules, "scales": {"scale": SCALE}, "dimensions": dimensions,
+            "measures": [{"id": m, "title": {"en": m}} for m in measures]}
 
 
 @st.composite
@@ -79,6 +102,15 @@ def condition(draw, target):
     return {"question": target["key"], "in": chosen}
 
 
+@st.composite
+def upward_condition(draw, target):
+    options = _options(target)
+    points = [o.get("points", 1 if o["value"] == "yes" else 0) for o in options]
+    cut = draw(st.sampled_from(points))
+    return {"question": target["key"],
+            "in": [o["value"] for o, p in zip(options, points) if p >= cut]}
+
+
 def _options(item):
     if item["type"] == "yes_no":
         return [{"value": "yes"}, {"value": "no"}]
@@ -90,7 +122,8 @@ def rules(draw):
     return {"stage_threshold": draw(st.sampled_from([0.5, 0.8, 1])),
             "overall_level": draw(st.sampled_from(["min", "median", "mean_floor"])),
             "overall_index": draw(st.sampled_from(["mean", "pooled"])),
-            "unanswered": draw(st.sampled_from(["zero", "exclude"]))}
+            "unanswered": draw(st.sampled_from(["zero", "exclude"])),
+            "hidden": draw(st.sampled_from(["exclude", "zero"]))}
 
 
 def value_of(question):
@@ -116,14 +149,17 @@ def answers_to(draw, q):
 
 
 @st.composite
-def scored_case(draw, show_if=True, assessments=1):
-    q = scoring.parse(draw(questionnaire_data(show_if)), "hypothesis")
+def scored_case(draw, show_if=True, assessments=1, hidden=None, unanswered=None,
+                upward=False):
+    data_ = draw(questionnaire_data(show_if, hidden, unanswered, upward))
+    q = scoring.parse(data_, "hypothesis")
     return q, [draw(answers_to(q)) for _ in range(assessments)]
 
 
-def records(answers, assessment_id=None):
+def records(answers, assessment_id=None, evidence=frozenset()):
     return [{"assessment_id": assessment_id, "question_key": key, "value": value,
-             "not_applicable": na} for key, (value, na) in answers.items()]
+             "not_applicable": na, "has_evidence": key in evidence}
+            for key, (value, na) in answers.items()]
 
 
 def all_scores(result):
@@ -189,6 +225,72 @@ def test_raising_an_answer_no_show_if_depends_on_never_lowers_an_index_or_level(
         assert old.level is None or new.level >= old.level
         for stage, attainment in old.stages.items():
             assert attainment is None or new.stages[stage] >= attainment - 1e-12
+
+
+def raise_any_answer(case, data):
+    """Scores before and after raising (or keeping) one scored answer, targets included."""
+    q, [answers] = case
+    unanswered_counts = q.rules.unanswered == "zero"
+    candidates = [x for x in q.questions if x.scored and not answers.get(x.key, (None, False))[1]
+                  and (x.key in answers or unanswered_counts)]
+    if not candidates:
+        return None
+    question = data.draw(st.sampled_from(candidates))
+    old_value = answers.get(question.key, (None, False))[0]
+    old_points = question.points(old_value) if old_value is not None else 0.0
+    new_value = data.draw(value_of(question).filter(lambda v: question.points(v) >= old_points))
+    return (scoring.score_one(q, records(answers)),
+            scoring.score_one(q, records(answers | {question.key: (new_value, False)})))
+
+
+@SETTINGS
+@given(scored_case(hidden="zero", unanswered="zero", upward=True), st.data())
+def test_with_hidden_zero_everywhere_raising_any_answer_never_lowers_a_figure(case, data):
+    # No exception for show_if targets: revealing a follow-up moves it from p = 0 to its
+    # own p >= 0 (an unanswered one scores 0 under unanswered: zero), so nothing falls,
+    # and nothing that had a figure loses it (DESIGN §4, scoring version 2). Follow-ups
+    # open upward, as follow-ups do: a question shown only while its gate is answered
+    # badly is an alternative path, and hiding it can lower a score by design.
+    scores = raise_any_answer(case, data)
+    if scores is None:
+        return
+    before, after = scores
+    for old, new in zip(all_scores(before), all_scores(after)):
+        assert (old.index is None) == (new.index is None)
+        assert old.index is None or new.index >= old.index - 1e-9
+        assert old.level is None or new.level >= old.level
+        for stage, attainment in old.stages.items():
+            assert attainment is None or new.stages[stage] >= attainment - 1e-12
+    for old, new in zip(before.measures, after.measures):
+        assert old.attainment is None or new.attainment >= old.attainment - 1e-12
+
+
+@SETTINGS
+@given(scored_case(hidden="zero", unanswered="exclude", upward=True), st.data())
+def test_with_hidden_zero_and_unanswered_exclude_a_dimension_never_falls(case, data):
+    # Under unanswered: exclude, a follow-up revealed but not yet answered leaves the sums
+    # (that is what exclude means): its p = 0 term goes, so every attainment rises or
+    # becomes vacuous, which attains the stage. A dimension left with no counted question
+    # leaves the overall figures (DESIGN §4), which cannot lower the overall index or a
+    # min level; a median or mean_floor of fewer dimensions may move either way.
+    scores = raise_any_answer(case, data)
+    if scores is None:
+        return
+    before, after = scores
+    for old, new in zip(all_scores(before), all_scores(after)):
+        assert old.index is None or new.index is None or new.index >= old.index - 1e-9
+        if new.key != "_overall" and old.level is not None and new.level is not None:
+            assert new.level >= old.level
+        for stage, attainment in old.stages.items():
+            fresh = new.stages[stage]
+            assert attainment is None or fresh is None or fresh >= attainment - 1e-12
+    if before.overall.index is not None:
+        assert after.overall.index is not None
+    if case[0].rules.overall_level == "min" and before.overall.level is not None:
+        assert after.overall.level >= before.overall.level
+    for old, new in zip(before.measures, after.measures):
+        assert old.attainment is None or new.attainment is None or (
+            new.attainment >= old.attainment - 1e-12)
 
 
 # ---- invariance ----------------------------------------------------------------------------

@@ -260,6 +260,8 @@
       var bar = document.getElementById("section-progress-bar");
       bar.className = "progress-bar pct-" + (Math.floor(mine.percent / 5) * 5);
       bar.parentElement.setAttribute("aria-valuenow", mine.percent);
+      document.getElementById("section-progress-text").textContent = section.dataset.labelProgress
+        .replace("{answered}", mine.answered).replace("{required}", mine.required);
     }
   }
 

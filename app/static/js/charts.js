@@ -7,6 +7,14 @@
 (function () {
   "use strict";
 
+  // The drawing is aria-hidden (the caption and the table carry its content), so nothing in it may take focus:
+  // the toolbar stays for the mouse, and the page has an ordinary "Download as PNG" button for the keyboard.
+  function unfocusable(target) {
+    target.querySelectorAll("button, a[href], input, select, [tabindex]").forEach(function (el) {
+      el.setAttribute("tabindex", "-1");
+    });
+  }
+
   function draw(target) {
     var source = document.getElementById(target.dataset.figure);
     if (!source) { return; }
@@ -14,8 +22,18 @@
     var config = figure.config || {};
     config.locale = config.locale || document.documentElement.lang || "en";
     window.Plotly.newPlot(target, figure.data, figure.layout, config).then(function () {
+      unfocusable(target);
+      target.on("plotly_afterplot", function () { unfocusable(target); });
       target.dataset.drawn = "true";
     });
+    var button = document.querySelector(".chart-png[data-chart='" + target.id + "']");
+    if (button) {
+      button.addEventListener("click", function () {
+        var options = config.toImageButtonOptions || {};
+        window.Plotly.downloadImage(target, {format: "png", filename: options.filename || target.id,
+                                             scale: options.scale || 2});
+      });
+    }
   }
 
   if (!window.Plotly) { return; }

@@ -1,0 +1,105 @@
+"""The analyst's review workspace: every question with the facts a reviewer filters on (read-only).
+
+Filters travel in the URL (GET), so a filtered view can be bookmarked, shared and reloaded, and no
+script is needed (the CSP forbids inline script).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import scoring
+from app.assessments import context
+from app.models import Answer, Assessment, Attachment, ReviewFlag
+from app.services import attachments, workflow
+from app.services.questionnaires import parsed
+
+#: the "show" filter: key -> the test a question must pass
+SHOW_FILTERS = ("all", "flagged", "changed", "unanswered", "hidden", "no-evidence")
+
+
+@dataclass
+class ReviewItem:
+    """One question as the reviewer sees it."""
+
+    question: scoring.Question
+    answer: Answer | None
+    flags: list[ReviewFlag]
+    files: list[Attachment]
+    visible: bool
+    changed: bool
+
+    @property
+    def answered(self) -> bool:
+        return self.answer is not None and (self.answer.value is not None or self.answer.not_applicable)
+
+    @property
+    def flagged(self) -> bool:
+        return any(f.state != "resolved" for f in self.flags)
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.files) or bool(self.answer and self.answer.evidence_url)
+
+    @property
+    def scored(self) -> bool:
+        return self.question.type != "text"
+
+    def matches(self, show: str, stage: str | None) -> bool:
+        if stage and self.question.stage != stage:
+            return False
+        return {
+            "all": True,
+            "flagged": self.flagged,
+            "changed": self.changed,
+            "unanswered": self.visible and not self.answered,
+            "hidden": not self.visible,
+            "no-evidence": (self.visible and self.answered and self.scored
+                            and not (self.answer and self.answer.not_applicable) and not self.has_evidence),
+        }[show]
+
+
+@dataclass
+class SectionView:
+    key: str
+    title: dict
+    items: list[ReviewItem] = field(default_factory=list)
+    total: int = 0
+    flagged: int = 0
+
+
+def parse_filters(args) -> tuple[str, str | None, str | None]:
+    """(show, stage, section) from the request arguments; anything unknown falls back to no filter."""
+    show = args.get("show", "all")
+    return (show if show in SHOW_FILTERS else "all", (args.get("stage") or None), (args.get("section") or None))
+
+
+def workspace(assessment: Assessment, show: str = "all", stage: str | None = None,
+              section: str | None = None) -> dict:
+    """The sections with their matching questions, counts for the navigator and every filter."""
+    questionnaire = parsed(assessment.questionnaire_version)
+    answers = context.answers_of(assessment)
+    visible = context.visible_keys(questionnaire, answers)
+    flags = context.flags_by_question(assessment)
+    files = attachments.by_question(assessment)
+    changes = workflow.changes_since_return(assessment)
+    changed = {e.question_key for e in changes}
+    stages = {s.key for s in questionnaire.stages}
+    stage = stage if stage in stages else None
+    dimension_keys = {d.key for d in questionnaire.dimensions}
+    section = section if section in dimension_keys else None
+    sections, counts = [], dict.fromkeys(SHOW_FILTERS, 0)
+    for dimension in questionnaire.dimensions:
+        view = SectionView(dimension.key, dimension.title)
+        for q in dimension.questions:
+            item = ReviewItem(q, answers.get(q.key), flags.get(q.key, []), files.get(q.key, []),
+                              q.key in visible, q.key in changed)
+            for name in SHOW_FILTERS:
+                counts[name] += item.matches(name, stage)
+            view.total += 1
+            view.flagged += item.flagged
+            if item.matches(show, stage) and (section is None or section == dimension.key):
+                view.items.append(item)
+        sections.append(view)
+    return {"questionnaire": questionnaire, "sections": sections, "counts": counts, "changes": changes,
+            "show": show, "stage": stage, "section": section,
+            "shown": sum(len(s.items) for s in sections)}

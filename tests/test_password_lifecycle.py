@@ -164,7 +164,8 @@ def test_any_password_form_input_is_answered_without_an_error(app, client, auth,
     def check(new, confirm):
         response = client.post("/account/password", data={"current_password": "not-it", "new_password": new,
                                                           "confirm": confirm})
-        assert response.status_code in (200, 302)
+        refused = "\x00" in new + confirm and response.status_code == 400  # NUL is refused before any view runs (issue 10, app/request_guard.py)
+        assert response.status_code in (200, 302) or refused
         with app.app_context():  # the guard would lock the account: keep the fuzz about input handling
             db.session.execute(sa.delete(LoginThrottle))
             db.session.commit()

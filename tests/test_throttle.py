@@ -151,7 +151,8 @@ def test_any_login_input_is_answered_without_an_error(app, client, make_user):
     @given(text, text)
     def check(email, password):
         response = client.post("/login", data={"email": email, "password": password})
-        assert response.status_code in (200, 302, 429), (email, password)
+        refused = "\x00" in email + password and response.status_code == 400  # NUL is refused before any view runs (issue 10, app/request_guard.py)
+        assert response.status_code in (200, 302, 429) or refused, (email, password)
         client.post("/logout")
 
     check()

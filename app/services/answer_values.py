@@ -152,8 +152,8 @@ def _option(question: scoring.Question, raw) -> str:
     except ValueError:
         pass
     lang = current_language()
-    allowed = "; ".join(f"{o.value} = {question.option_label(o.value, lang)}" for o in question.options)
-    raise ValueRefused(_("“%(value)s” is not one of the answers to this question: %(allowed)s.",
+    allowed = ", ".join(f"“{question.option_label(o.value, lang)}”" for o in question.options)
+    raise ValueRefused(_("“%(value)s” is not one of the answers to this question; choose one of %(allowed)s.",
                          value=str(raw)[:60], allowed=allowed))
 
 

@@ -31,10 +31,16 @@ def visible_keys(questionnaire: scoring.Questionnaire, answers: dict[str, Answer
     return scoring.visible_questions(questionnaire, {k: (a.value, a.not_applicable) for k, a in answers.items()})
 
 
+def progress_from(rows) -> dict[str, Progress]:
+    """Progress per dimension key (and `_overall`) from stored score rows or the engine's dimension scores
+    (anything with key/dimension_key, required_answered and required_visible)."""
+    return {getattr(r, "dimension_key", None) or r.key: Progress(r.required_answered, r.required_visible)
+            for r in rows}
+
+
 def progress_by_dimension(assessment: Assessment) -> dict[str, Progress]:
     """Required questions answered per dimension (and `_overall`), from the stored score rows."""
-    result = scores.score_assessment(assessment)
-    return {d.key: Progress(d.required_answered, d.required_visible) for d in (*result.dimensions, result.overall)}
+    return progress_from(scores.rows_for(assessment.id).values())
 
 
 def flags_by_question(assessment: Assessment) -> dict[str, list[ReviewFlag]]:
@@ -90,8 +96,9 @@ def overview(assessment: Assessment) -> dict:
     from app.services import workflow
 
     questionnaire = parsed(assessment.questionnaire_version)
+    rows = scores.rows_for(assessment.id)
     return {"assessment": assessment, "questionnaire": questionnaire,
-            "progress": progress_by_dimension(assessment), "score_rows": scores.rows_for(assessment.id),
+            "progress": progress_from(rows.values()), "score_rows": rows,
             "flags": workflow.flags(assessment), "changes": workflow.changes_since_return(assessment)}
 
 

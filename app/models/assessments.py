@@ -181,6 +181,9 @@ class ScoreRow(db.Model):
     answered: so.Mapped[int] = so.mapped_column(default=0)
     applicable: so.Mapped[int] = so.mapped_column(default=0)
     completeness: so.Mapped[Optional[float]] = so.mapped_column(sa.Float)
+    #: required visible questions answered, and required visible questions: the progress pages show
+    required_answered: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    required_visible: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     #: the roadmap: the questions between this dimension and its next level
     explanation: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
     questionnaire_version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("questionnaire_version.id"))

@@ -115,15 +115,23 @@ def _still_valid(question: scoring.Question, value: str | None) -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class SavedAnswer:
+    """A saved answer and the assessment's score after the save (the one scoring of the save)."""
+
+    answer: Answer
+    score: scoring.AssessmentScore
+
+
 def save_answer(user: User, assessment: Assessment, question_key: str, changes: dict,
-                base_revision: int | None) -> Answer:
+                base_revision: int | None) -> SavedAnswer:
     """Apply the changed fields to one answer if nobody saved it since base_revision; rescores; commits."""
     if not access.can_edit_answers(user, assessment):
         raise AnswerLocked(_("This assessment does not accept changes in its current status."))
     answer = apply_answer(user, assessment, question_key, changes, base_revision)
-    scores.rescore(assessment)
+    score = scores.rescore(assessment)
     db.session.commit()
-    return answer
+    return SavedAnswer(answer, score)
 
 
 def apply_answer(user: User | None, assessment: Assessment, question_key: str, changes: dict,

@@ -77,7 +77,8 @@ def _row(assessment: Assessment, result: scoring.AssessmentScore, dim, now: date
     return {
         "assessment_id": assessment.id, "dimension_key": dim.key, "level": dim.level, "index": dim.index,
         "stages": dict(dim.stages), "answered": dim.answered, "applicable": dim.applicable,
-        "completeness": dim.completeness, "explanation": [_gap(g) for g in gaps],
+        "completeness": dim.completeness, "required_answered": dim.required_answered,
+        "required_visible": dim.required_visible, "explanation": [_gap(g) for g in gaps],
         "questionnaire_version_id": assessment.questionnaire_version_id,
         "scoring_version": result.scoring_version, "computed_at": now,
     }

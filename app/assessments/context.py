@@ -83,12 +83,14 @@ def show_if_json(question: scoring.Question) -> dict | None:
             "op": rule.op, "value": rule.value}
 
 
-def country_name(code: str) -> str:
+def country_names(codes) -> dict[str, str]:
+    """{code: name in the UI language} in one query (a code with no stored country keeps the code)."""
     from app.i18n import current_language
     from app.models import Country
 
-    country = db.session.get(Country, code)
-    return country.name(current_language()) if country else code
+    lang = current_language()
+    found = {c.code: c.name(lang) for c in db.session.scalars(sa.select(Country).where(Country.code.in_(codes)))}
+    return {code: found.get(code, code) for code in codes}
 
 
 def overview(assessment: Assessment) -> dict:

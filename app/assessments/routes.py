@@ -35,7 +35,8 @@ def _start_form() -> StartForm | None:
         return None
     form = StartForm()
     codes = [current_user.country_code] if current_user.is_national else list(EEU_MEMBERS)
-    form.country.choices = [SelectChoice(c, context.country_name(c)) for c in codes]
+    names = context.country_names(codes)
+    form.country.choices = [SelectChoice(c, names[c]) for c in codes]
     form.questionnaire.choices = [SelectChoice(v.id, f"{localised(v.title)} ({v.version})")
                                   for v in questionnaires.published_versions()]
     return form

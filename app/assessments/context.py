@@ -10,6 +10,8 @@ from app.extensions import db
 from app.models import Answer, Assessment, ReviewFlag
 from app.services import attachments, scores
 from app.services.questionnaires import parsed
+from app.assessments import views
+from app.i18n import current_language
 
 
 @dataclass
@@ -58,29 +60,18 @@ def section(assessment: Assessment, dimension_key: str) -> dict:
     if dimension is None:
         raise KeyError(dimension_key)
     answers = answers_of(assessment)
+    lang = current_language()
     return {"questionnaire": questionnaire, "dimension": dimension, "answers": answers,
             "visible": visible_keys(questionnaire, answers), "attachments": attachments.by_question(assessment),
             "flags": flags_by_question(assessment), "progress": progress_by_dimension(assessment),
-            "neighbours": _neighbours(questionnaire, dimension_key)}
+            "neighbours": _neighbours(questionnaire, dimension_key),
+            "view": views.questionnaire_view(assessment.questionnaire_version, lang), "labels": views.card_labels(lang)}
 
 
 def _neighbours(questionnaire: scoring.Questionnaire, key: str) -> tuple:
     keys = [d.key for d in questionnaire.dimensions]
     i = keys.index(key)
     return (keys[i - 1] if i > 0 else None, keys[i + 1] if i + 1 < len(keys) else None)
-
-
-def stage_labels(questionnaire: scoring.Questionnaire) -> dict[str, dict]:
-    return {stage.key: stage.label for stage in questionnaire.stages}
-
-
-def show_if_json(question: scoring.Question) -> dict | None:
-    """The skip rule in the form the browser script evaluates."""
-    rule = question.show_if
-    if rule is None:
-        return None
-    return {"question": rule.question, "in": list(rule.values) if rule.values is not None else None,
-            "op": rule.op, "value": rule.value}
 
 
 def country_names(codes) -> dict[str, str]:

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import access
-from app.assessments import bp, context
+from app.assessments import bp, context, views
 from app.assessments.forms import ActionForm, FlagResponseForm, StartForm, SubmitForm
 from app.extensions import db
 from app.i18n import localised
@@ -134,6 +134,6 @@ def reply_to_flag(assessment_id: int, flag_id: int):
     return redirect(url_for(".overview", assessment_id=assessment.id))
 
 
-bp.add_app_template_global(context.show_if_json, "show_if_json")
-bp.add_app_template_global(context.stage_labels, "stage_labels_of")
+bp.add_app_template_global(views.question_url, "question_url")
+bp.add_app_template_global(views.KEY, "question_key_placeholder")
 bp.add_app_template_global(context.level_name, "level_name")

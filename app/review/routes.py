@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import access
-from app.assessments import context
+from app.assessments import context, views
 from app.extensions import db
+from app.i18n import current_language
 from app.models import Assessment
 from app.review import bp
 from app.review.forms import DecisionForm, FlagForm
@@ -31,7 +32,10 @@ def index():
 def assessment(assessment_id: int):
     item = access.get_assessment(current_user, assessment_id)
     data = context.overview(item)
+    lang = current_language()
     return render_template("review/assessment.html", **data, answers=context.answers_of(item),
+                           view=views.questionnaire_view(item.questionnaire_version, lang),
+                           t=views.card_labels(lang),
                            flags_by_question=context.flags_by_question(item),
                            changed_keys={e.question_key for e in data["changes"]},
                            flag_form=FlagForm(), decision_form=DecisionForm())

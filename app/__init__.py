@@ -14,10 +14,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _prepare_instance(app)
     _init_extensions(app)
     _register_blueprints(app)
-    from app import cli, errors, security
+    from app import assets, cli, errors, security
 
     errors.register(app)
     security.register(app)
+    assets.register(app)
     cli.register(app)
     return app
 

@@ -56,15 +56,16 @@ FIRST_LOAD_TARGET, REPEAT_LOAD_TARGET = 1_600_000, 50_000
 # ---- the database ----------------------------------------------------------------------------
 
 def prepare(database: str) -> None:
-    """Migrate and fill the database as `make setup` does."""
+    """Migrate and fill the database and build the compressed static files, as `make setup` does."""
     from flask_migrate import upgrade
 
-    from app import create_app
+    from app import assets, create_app
     from app.services import countries, demo, questionnaires
     from config import DevelopmentConfig
 
     config = type("Bench", (DevelopmentConfig,), {"SQLALCHEMY_DATABASE_URI": database})
     app = create_app(config)
+    assets.compress(app)  # as `make install` does; nothing to do when the copies are up to date
     with app.app_context():
         upgrade()
         countries.sync_countries()

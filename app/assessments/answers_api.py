@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app import access
 from app.assessments import bp, context
 from app.services import attachments
-from app.services.assessments import AnswerConflict, AnswerLocked, AssessmentError, answer_state, save_answer
+from app.services.assessments import AnswerConflict, AnswerLocked, AssessmentError, save_answer
 from app.services.questionnaires import parsed
 
 
@@ -26,7 +26,7 @@ def save(assessment_id: int, question_key: str):
         return jsonify(error=str(error)), 403
     except AssessmentError as error:
         return jsonify(error=str(error)), 422
-    return jsonify(answer=answer_state(saved.answer, question_key), **_page_state(saved.score))
+    return jsonify(answer=saved.state, **_page_state(saved.score))
 
 
 def _page_state(score) -> dict:

@@ -117,9 +117,11 @@ def _still_valid(question: scoring.Question, value: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class SavedAnswer:
-    """A saved answer and the assessment's score after the save (the one scoring of the save)."""
+    """A saved answer, its state as answer_state gives it, and the assessment's score after the save
+    (the one scoring of the save)."""
 
     answer: Answer
+    state: dict
     score: scoring.AssessmentScore
 
 
@@ -130,8 +132,9 @@ def save_answer(user: User, assessment: Assessment, question_key: str, changes: 
         raise AnswerLocked(_("This assessment does not accept changes in its current status."))
     answer = apply_answer(user, assessment, question_key, changes, base_revision)
     score = scores.rescore(assessment)
+    state = answer_state(answer, question_key)  # before the commit expires the answer: no reload
     db.session.commit()
-    return SavedAnswer(answer, score)
+    return SavedAnswer(answer, state, score)
 
 
 def apply_answer(user: User | None, assessment: Assessment, question_key: str, changes: dict,

@@ -20,6 +20,8 @@ CSP = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+LAST_SEEN_STEP = 60  # seconds
+
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -48,8 +50,12 @@ def _enforce_idle_timeout():
         session.clear()
         flash(_("Your session expired after a period of inactivity. Please log in again."), "warning")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-    session["last_seen"] = now
-    session.permanent = True
+    # Rewrite the signed session cookie only when the idle clock moves by a minute or more: a 30-minute
+    # limit needs no finer clock, and an unchanged session is not re-signed and re-sent on every response.
+    if now - last_seen >= LAST_SEEN_STEP or "last_seen" not in session:
+        session["last_seen"] = now
+    if not session.permanent:
+        session.permanent = True
     return None
 
 

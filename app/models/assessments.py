@@ -25,8 +25,9 @@ class QuestionnaireVersion(db.Model):
     status: so.Mapped[str] = so.mapped_column(sa.String(20))
     #: {"en": ..., "ru": ...}
     title: so.Mapped[dict[str, str]] = so.mapped_column(sa.JSON)
-    #: the YAML text exactly as loaded; the source of truth for this version
-    content: so.Mapped[str] = so.mapped_column(sa.Text)
+    #: the YAML text exactly as loaded; the source of truth for this version. Deferred: pages use the parsed
+    #: questionnaire cached by sha256, so the text (about 200 kB) is read only when a version is parsed
+    content: so.Mapped[str] = so.mapped_column(sa.Text, deferred=True)
     sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
     loaded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 

@@ -18,6 +18,8 @@ Scenarios:
   p95 <= 150 ms).
 - think: --users simulated officials pausing a random 0..2x --think seconds between pages, as
   people reading a page would; prints p50/p95/p99 per page.
+- cpu: CPU time per request in-process (thread CPU time, Flask's test client), product against
+  anchor: the same ratios without the HTTP layer, and steady on a machine shared with others.
 - transfer: Chromium (Playwright) opens the comparison dashboard twice in one browser profile and
   prints the bytes transferred on the first and the repeat load (targets 1.6 MB and 50 kB).
 
@@ -293,6 +295,82 @@ def report_closed(rows: list[tuple], args, generator: str) -> bool:
     return ok
 
 
+# ---- CPU time per request -----------------------------------------------------------------------
+
+def cpu_ratios(database: str, fixture: Fixture, repeat: int) -> None:
+    """CPU seconds per request in-process (Flask test client, no HTTP server), product against anchor.
+
+    thread_time counts only this thread's CPU, so the ratio holds on a machine whose neighbours come and
+    go; it is the capacity-per-core ratio the closed loop measures, without the servers' and the load
+    generator's own costs (which are the same for both sides).
+    """
+    import time
+
+    from app import create_app
+    from config import DevelopmentConfig
+
+    app = create_app(type("Bench", (DevelopmentConfig,), {"SQLALCHEMY_DATABASE_URI": database,
+                                                         "WTF_CSRF_ENABLED": False}))
+    os.environ["DATABASE_URL"] = database
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import anchor_app
+
+    anchor = anchor_app.create_app().test_client()
+    clients = {}
+
+    def client(who):
+        if who not in clients:
+            clients[who] = app.test_client()
+            clients[who].post("/login", data={"email": f"{who}@demo.example", "password": PASSWORD})
+        return clients[who]
+
+    def cpu(send, n) -> float:
+        send()
+        best = []
+        for _ in range(5):
+            started = time.thread_time()
+            for _ in range(n):
+                send()
+            best.append((time.thread_time() - started) / n)
+        return min(best)
+
+    def getter(c, url):
+        def send():
+            response = c.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        return send
+
+    page_anchor = cpu(getter(anchor, f"/read/{fixture.assessment('AM')}"), 10 * repeat)
+    print(f"\nCPU time per request in-process (best of 5 x {repeat} requests, thread CPU time):")
+    print(f"{'request':<46}{'CPU ms':>8}{'ratio':>8}{'target':>8}")
+    print(f"{'anchor: read and render (15 rows, Jinja)':<46}{1000 * page_anchor:>8.2f}")
+    for name, who, path, target in PAGES:
+        ms = cpu(getter(client(who), path.format(**fixture.ids)), repeat)
+        print(f"{name:<46}{1000 * ms:>8.2f}{f'{100 * page_anchor / ms:.0f} %':>8}"
+              f"{'' if target is None else f'{100 * target:.0f} %':>8}")
+    current_revisions(database, fixture.save_targets)
+    target = next(t for t in fixture.save_targets if t["country"] == "AM")
+    saver = client("am.coordinator")
+
+    def save():
+        rev = target["revision"]
+        response = saver.post(f"/assessments/{target['assessment']}/answers/{target['key']}",
+                              json={"base_revision": rev, "value": target["values"][rev % 2]})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        target["revision"] = response.get_json()["answer"]["revision"]
+
+    def anchor_save():
+        response = anchor.post(f"/save/{target['id']}", json={"base_revision": target["revision"], "comment": "x"})
+        assert response.status_code == 200
+        target["revision"] = response.get_json()["revision"]
+
+    save_anchor = cpu(anchor_save, 2 * repeat)
+    autosave = cpu(save, repeat)
+    print(f"{'anchor: load, check revision, update, commit':<46}{1000 * save_anchor:>8.2f}")
+    print(f"{'autosave':<46}{1000 * autosave:>8.2f}{f'{100 * save_anchor / autosave:.0f} %':>8}"
+          f"{f'{100 * SAVE_TARGET:.0f} %':>8}")
+
+
 # ---- think time ------------------------------------------------------------------------------
 
 def think_time(app_base: str, fixture: Fixture, args) -> None:
@@ -348,13 +426,14 @@ def main() -> None:
     parser.add_argument("--database-url", default=None,
                         help="sqlite (default: a temporary file) or a PostgreSQL server URL (a throw-away "
                              "database is created on it)")
-    parser.add_argument("--scenario", choices=("closed", "think", "transfer", "all"), default="all")
+    parser.add_argument("--scenario", choices=("closed", "cpu", "think", "transfer", "all"), default="all")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--duration", type=float, default=4.0, help="seconds per measurement (closed loop)")
     parser.add_argument("--rounds", type=int, default=3, help="closed loop: every measurement this many times")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--requests", type=int, default=12, help="pages per user (think time)")
     parser.add_argument("--think", type=float, default=3.0)
+    parser.add_argument("--cpu-requests", type=int, default=20, help="cpu: requests per timing")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=5057, help="the product; the anchor uses the next port")
@@ -376,6 +455,8 @@ def main() -> None:
             rows = closed_loop(app_base, anchor_base, database.url, fixture, args)
             generator = "Python" if args.python_generator or not shutil.which("wrk") else "wrk"
             ok = report_closed(rows, args, generator) and ok
+        if args.scenario in ("cpu", "all"):
+            cpu_ratios(database.url, fixture, args.cpu_requests)
         if args.scenario in ("transfer", "all"):
             ok = transfer(app_base) and ok
         if args.scenario in ("think", "all"):

@@ -44,6 +44,21 @@ class Config:
     REQUIRE_TOTP_FOR_STAFF = _bool("REQUIRE_TOTP_FOR_STAFF", False)
     NATIONAL_SEE_OTHER_COUNTRIES = _bool("NATIONAL_SEE_OTHER_COUNTRIES", True)
     PASSWORD_MIN_LENGTH = 12
+    #: cycle deadlines are calendar dates in this IANA time zone (the EEC's, Moscow)
+    CYCLE_TIME_ZONE = os.environ.get("CYCLE_TIME_ZONE", "Europe/Moscow")
+    #: where the app is reached, for links in e-mails (no request exists when `send-due` runs)
+    APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000")
+    # E-mail copies of notifications (Flask-Mailman): sent only when MAIL_SERVER is set.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "customs-maturity@localhost")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
+    #: Flask-Mailman would otherwise keep test mail in memory; a configured server is always used
+    MAIL_BACKEND = "smtp"
     TESTING = False
 
 
@@ -74,6 +89,8 @@ class ProductionConfig(Config):
             raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters in production")
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("DATABASE_URL must be set in production")
+        if cls.MAIL_SERVER and not os.environ.get("APP_BASE_URL"):
+            raise RuntimeError("APP_BASE_URL must be set when MAIL_SERVER is: notification e-mails link to it")
 
 
 CONFIGS = {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestConfig}

@@ -11,6 +11,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         config_class.check()
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config_class)
+    _check_time_zone(app)
     _prepare_instance(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -23,6 +24,16 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     return app
 
 
+def _check_time_zone(app: Flask) -> None:
+    """Refuse to start with a CYCLE_TIME_ZONE that zoneinfo does not know (deadlines depend on it)."""
+    from app.services.deadlines import zone
+
+    try:
+        zone(app.config["CYCLE_TIME_ZONE"])
+    except ValueError as error:
+        raise RuntimeError(str(error)) from None
+
+
 def _prepare_instance(app: Flask) -> None:
     from pathlib import Path
 
@@ -31,7 +42,7 @@ def _prepare_instance(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app import database, i18n, labels, navigation
-    from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, mail, migrate
 
     from app import audit, models  # noqa: F401  (mappers and the audit guard)
 
@@ -43,6 +54,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     i18n.register(app)
     labels.register(app)
     navigation.register(app)
@@ -69,12 +81,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.assessments import bp as assessments_bp
     from app.auth import bp as auth_bp
+    from app.cycles import bp as cycles_bp
     from app.dashboard import bp as dashboard_bp
     from app.exports import bp as exports_bp
     from app.main import bp as main_bp
+    from app.notifications import bp as notifications_bp
     from app.review import bp as review_bp
     from app.transfer import bp as transfer_bp
 
     for blueprint in (auth_bp, main_bp, assessments_bp, review_bp, transfer_bp, dashboard_bp, exports_bp,
-                      admin_bp):
+                      admin_bp, cycles_bp, notifications_bp):
         app.register_blueprint(blueprint)

@@ -3,8 +3,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from app.commands import accounts, assessments, demo, questionnaires, scores
+    from app.commands import accounts, assessments, demo, notifications, questionnaires, scores
 
-    for module in (accounts, assessments, demo, questionnaires, scores):
+    for module in (accounts, assessments, demo, notifications, questionnaires, scores):
         for command in module.COMMANDS:
             app.cli.add_command(command)

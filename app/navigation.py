@@ -18,6 +18,7 @@ NAV = (
     NavItem("main.index", _l("Home"), ALL),
     NavItem("assessments.index", _l("Assessments"), ALL),
     NavItem("review.index", _l("Review"), frozenset({"analyst"})),
+    NavItem("cycles.index", _l("Cycles"), frozenset({"analyst", "admin"})),
     NavItem("dashboard.index", _l("Dashboards"), ALL),
     NavItem("exports.index", _l("Exports"), ALL),
     NavItem("admin.index", _l("Administration"), frozenset({"admin"})),

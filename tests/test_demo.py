@@ -28,3 +28,35 @@ def test_a_demo_coordinator_can_log_in_and_is_labelled_demo(client, runner, auth
     auth.login("am.coordinator@demo.example", DEMO_PASSWORD)
     page = client.get("/").get_data(as_text=True)
     assert "Demo coordinator AM" in page and ">demo<" in page
+
+
+def test_demo_seed_opens_a_cycle_per_demo_label_past_ones_closed_the_current_one_with_days_left(app, runner):
+    import glob
+    from datetime import datetime, timezone
+
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Assessment, Cycle
+    from app.services import deadlines
+
+    runner.invoke(args=["countries", "sync"])
+    runner.invoke(args=["questionnaires", "load", *sorted(glob.glob("questionnaires/*/*.yaml"))])
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code == 0 and "demo cycles:" in result.output
+    with app.app_context():
+        labels = set(db.session.scalars(sa.select(Assessment.cycle).where(Assessment.is_demo.is_(True))))
+        found = {c.label: c for c in db.session.scalars(sa.select(Cycle))}
+        assert set(found) == labels and labels
+        today = deadlines.local_today(datetime.now(timezone.utc), app.config["CYCLE_TIME_ZONE"])
+        for cycle in found.values():
+            assert cycle.country_codes == ["AM", "BY", "KG", "KZ", "RU"]
+            if cycle.status == "open":
+                assert cycle.submission_deadline > today and cycle.review_deadline > cycle.submission_deadline
+            else:
+                assert cycle.review_deadline < today
+        assert any(c.status == "open" for c in found.values())
+        unlinked = db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(
+            Assessment.is_demo.is_(True), Assessment.cycle_id.is_(None)))
+        assert unlinked == 0
+    assert "demo cycles: 0 opened" in runner.invoke(args=["demo", "seed"]).output

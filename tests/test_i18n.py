@@ -25,7 +25,7 @@ def _catalog():
 
 def test_every_message_in_the_code_has_a_russian_translation():
     catalog = _catalog()
-    missing = sorted(m for m in _source_messages() if not (catalog.get(m) and catalog.get(m).string))
+    missing = sorted(m for m in _source_messages() if not (catalog.get(m) and all(_forms(catalog.get(m).string))))
     assert missing == [], "run `make i18n` and translate: " + "; ".join(missing[:20])
 
 
@@ -39,5 +39,11 @@ def test_placeholders_are_kept_in_translations():
 
     pattern = re.compile(r"%\(\w+\)[sd]")
     wrong = [m.id for m in _catalog() if m.id and m.string
-             and sorted(pattern.findall(m.id)) != sorted(pattern.findall(m.string))]
+             for form in _forms(m.string) if sorted(set(pattern.findall(_forms(m.id)[-1]))) != sorted(set(
+                 pattern.findall(form)))]
     assert wrong == []
+
+
+def _forms(text) -> tuple[str, ...]:
+    """The forms of a message: one, or the singular and plural forms of an ngettext message."""
+    return tuple(text) if isinstance(text, (tuple, list)) else (text,)

@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from app.services import demo
+from app.services import demo, demo_cycles
 
 demo_cli = AppGroup("demo", help="Illustrative demo data.")
 
@@ -14,6 +14,7 @@ def seed() -> None:
     click.echo(f"demo accounts: {len(created)} created")
     created_assessments = demo.seed_assessments()
     click.echo(f"demo assessments: {created_assessments} created")
+    click.echo(f"demo cycles: {demo_cycles.seed_cycles()} opened")
     if not demo.has_demo_questionnaire():
         click.echo("no published digital-customs-maturity questionnaire is loaded: run "
                    "`flask questionnaires load questionnaires/*/*.yaml` first for demo assessments")

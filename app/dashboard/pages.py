@@ -9,6 +9,7 @@ from app import charts
 from app.i18n import localised
 from app.models import Country, User
 from app.services import dashboard as service
+from app.services import cycles as cycle_service
 from app.services import dashboard_trends
 from app.services.dashboard import Filters
 from app.services.questionnaires import parsed
@@ -80,11 +81,15 @@ def overview(user: User, filters: Filters, lang: str) -> dict:
     if context["version"] is None:
         return context
     questionnaire_id = context["version"].questionnaire_id
-    cycles = service.overview_cycles(user, questionnaire_id)
+    cycles = sorted(set(service.overview_cycles(user, questionnaire_id))
+                    | set(cycle_service.labels(user, questionnaire_id)), reverse=True)
     cycle = context["filters"].cycle if context["filters"].cycle in cycles else (cycles[0] if cycles else None)
+    record = cycle_service.find(questionnaire_id, cycle) if cycle else None
     context.update(cycles=cycles, cycle=cycle, names=charts.level_names(context["questionnaire"], lang),
-                   rows=service.cycle_overview(user, context["filters"], questionnaire_id, cycle, lang)
-                   if cycle else [])
+                   rows=service.cycle_overview(user, context["filters"], questionnaire_id, cycle, lang,
+                                               tuple(record.country_codes) if record else None)
+                   if cycle else [],
+                   cycle_record=record, standing=cycle_service.standing_by_country(record))
     return context
 
 

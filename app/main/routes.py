@@ -4,13 +4,14 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from app.main import bp
-from app.services import accounts, workflow
+from app.services import accounts, cycles, workflow
 
 
 @bp.route("/")
 @login_required
 def index():
-    return render_template("main/index.html", waiting=workflow.needs_action(current_user))
+    return render_template("main/index.html", waiting=workflow.needs_action(current_user),
+                           due=cycles.due(current_user))
 
 
 @bp.route("/language/<lang>", methods=["POST"])

@@ -9,9 +9,11 @@ from app.models.assessments import (
     ReviewFlag,
     ScoreRow,
 )
+from app.models.cycles import CYCLE_STATUSES, NOTIFICATION_KINDS, Cycle, Notification, Reminder
 
 __all__ = [
     "ASSESSMENT_STATUSES", "NATIONAL_ROLES", "ROLES", "STAFF_ROLES",
     "Answer", "Assessment", "Attachment", "AuditEvent", "Country", "QuestionnaireVersion",
     "ReviewFlag", "ScoreRow", "User",
+    "CYCLE_STATUSES", "NOTIFICATION_KINDS", "Cycle", "Notification", "Reminder",
 ]

@@ -57,7 +57,12 @@ class User(UserMixin, db.Model):
     totp_last_step: so.Mapped[Optional[int]] = so.mapped_column(sa.BigInteger)
     #: changes on password change or logout-everywhere, invalidating older sessions
     session_token: so.Mapped[str] = so.mapped_column(sa.String(64))
+    #: the UI language of the user's last session (set on a language switch or a first session)
     language: so.Mapped[Optional[str]] = so.mapped_column(sa.String(5))
+    #: the language notifications are written in; None: the language of the last session
+    notification_language: so.Mapped[Optional[str]] = so.mapped_column(sa.String(5))
+    #: whether notifications are also sent by e-mail (when the server has mail configured)
+    email_notifications: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_login_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
 

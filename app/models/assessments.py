@@ -53,6 +53,10 @@ class Assessment(db.Model):
     questionnaire_id: so.Mapped[str] = so.mapped_column(sa.String(100))
     #: the assessment round, e.g. "2026"
     cycle: so.Mapped[str] = so.mapped_column(sa.String(20))
+    #: the Cycle with this label and questionnaire, when one was opened (linked automatically)
+    cycle_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("cycle.id"), index=True)
+    #: first submitted after the cycle's submission deadline (DESIGN: deadlines are dates in CYCLE_TIME_ZONE)
+    submitted_late: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="draft")
     is_demo: so.Mapped[bool] = so.mapped_column(default=False)
     #: the validated assessment whose answers were carried forward into this one

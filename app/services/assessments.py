@@ -52,6 +52,14 @@ def start_assessment(user: User, country_code: str, version: QuestionnaireVersio
     """Create a draft for (country, questionnaire, cycle), optionally pre-filled; commits."""
     cycle = (cycle or "").strip()
     _check_start(user, country_code, version, cycle)
+    assessment = create_draft(user, country_code, version, cycle, carry_forward)
+    db.session.commit()
+    return assessment
+
+
+def create_draft(user: User, country_code: str, version: QuestionnaireVersion, cycle: str,
+                 carry_forward: bool = False) -> Assessment:
+    """Add a scored draft in the current transaction, without access checks or commit (callers check both)."""
     assessment = Assessment(country_code=country_code, questionnaire_version_id=version.id,
                             questionnaire_id=version.questionnaire_id, cycle=cycle, created_by_id=user.id)
     db.session.add(assessment)
@@ -62,7 +70,6 @@ def start_assessment(user: User, country_code: str, version: QuestionnaireVersio
                  after={"country": country_code, "questionnaire": version.label, "cycle": cycle,
                         "carried_from": assessment.carried_from_id})
     scores.rescore(assessment)
-    db.session.commit()
     return assessment
 
 

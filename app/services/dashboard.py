@@ -207,8 +207,10 @@ def overview_cycles(user: User, questionnaire_id: str) -> list[str]:
         Assessment.questionnaire_id == questionnaire_id, access.score_visibility(user))), reverse=True)
 
 
-def cycle_overview(user: User, filters: Filters, questionnaire_id: str, cycle: str, lang: str) -> list[OverviewRow]:
-    """Every EEU member and every other country with an assessment of this questionnaire in the cycle.
+def cycle_overview(user: User, filters: Filters, questionnaire_id: str, cycle: str, lang: str,
+                   participants: tuple[str, ...] | None = None) -> list[OverviewRow]:
+    """Every participant (the cycle's countries, else the EEU members) and every other country with an
+    assessment of this questionnaire in the cycle.
 
     Status and completeness are shown in every status (staff see all countries; a national user sees
     their own and, as far as the configuration allows, others' validated ones: access.score_visibility).
@@ -229,7 +231,7 @@ def cycle_overview(user: User, filters: Filters, questionnaire_id: str, cycle: s
             a.country_code, a.country.name(lang), a.status, a.id, a.questionnaire_version.version,
             s.completeness if s else None, shown.level if shown else None, shown.index if shown else None,
             a.updated_at)
-    expected = EEU_MEMBERS if not user.is_national else (user.country_code,)
+    expected = (participants or EEU_MEMBERS) if not user.is_national else (user.country_code,)
     for country in db.session.scalars(sa.select(Country).where(Country.code.in_(expected))):
         rows.setdefault(country.code, OverviewRow(country.code, country.name(lang), "not_started"))
     return sorted(rows.values(), key=lambda r: r.country_name)

@@ -11,7 +11,7 @@ import scoring
 from app import access, audit
 from app.extensions import db
 from app.models import Answer, Assessment, Attachment, AuditEvent, ReviewFlag, User
-from app.services import scores
+from app.services import notifications, scores
 from app.services.assessments import AssessmentError
 from app.services.questionnaires import parsed
 
@@ -70,6 +70,7 @@ def submit(user: User, assessment: Assessment) -> list[Missing]:
     if problems:
         return problems
     _set_status(user, assessment, "submitted", submitted_at=_now(), submitted_by_id=user.id)
+    notifications.on_submitted(user, assessment)
     scores.rescore(assessment)
     db.session.commit()
     return []
@@ -113,6 +114,7 @@ def return_assessment(user: User, assessment: Assessment) -> None:
     if not open_flags(assessment):
         raise AssessmentError(_("Flag at least one question before returning the assessment."))
     _set_status(user, assessment, "returned", returned_at=_now(), returned_by_id=user.id)
+    notifications.on_returned(user, assessment)
     db.session.commit()
 
 
@@ -128,6 +130,7 @@ def respond_to_flag(user: User, assessment: Assessment, flag_id: int, response: 
     flag.answered_by_id, flag.answered_at = user.id, _now()
     audit.record("flag.answer", user=user, assessment_id=assessment.id, question_key=flag.question_key,
                  after={"response": flag.response})
+    notifications.on_flag_answered(user, assessment, flag)
     db.session.commit()
     return flag
 
@@ -140,6 +143,7 @@ def validate(user: User, assessment: Assessment) -> None:
         if flag.state != "resolved":
             flag.state, flag.resolved_at = "resolved", _now()
     _set_status(user, assessment, "validated", validated_at=_now(), validated_by_id=user.id)
+    notifications.on_validated(user, assessment)
     db.session.commit()
 
 

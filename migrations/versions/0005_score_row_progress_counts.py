@@ -2,16 +2,16 @@
 from the stored scores instead of rescoring (issue 16). Rows stored before this revision hold 0 until
 they are rewritten: run `flask scores recompute` once after upgrading (it rescores every assessment).
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-30
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003'
-down_revision = '0002'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

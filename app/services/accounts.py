@@ -35,7 +35,11 @@ def create_user(*, email: str, name: str, role: str, password: str, country_code
                 password_hash=hash_password(password), is_demo=is_demo, session_token=new_session_token())
     db.session.add(user)
     audit.record("user.create", after={"email": email, "role": role, "country": country_code})
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same e-mail created at the same moment: the unique index decides
+        db.session.rollback()
+        raise AccountError(_("A user with the e-mail %(email)s already exists.", email=email)) from None
     return user
 
 

@@ -9,19 +9,17 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 import scoring
-from app import access, audit
+from app import access, audit, database
 from app.extensions import db
 from app.models import Answer, Assessment, Country, QuestionnaireVersion, User
 from app.services import scores
+from app.services.errors import AnswerLocked, AssessmentError, DuplicateAssessment, StatusChanged
+from app.services.locks import EDITABLE, changing
 from app.services.questionnaires import parsed
 
-
-class AssessmentError(ValueError):
-    """The request cannot be carried out; the message says why, for the user."""
-
-
-class AnswerLocked(AssessmentError):
-    """The assessment does not accept answer changes in its current status."""
+__all__ = ["AnswerConflict", "AnswerLocked", "AssessmentError", "DuplicateAssessment", "StatusChanged", "answer_state", "apply_answer",
+           "clean_changes", "create_draft", "insert_assessment", "last_validated", "save_answer",
+           "start_assessment"]
 
 
 @dataclass
@@ -51,8 +49,12 @@ def start_assessment(user: User, country_code: str, version: QuestionnaireVersio
                      carry_forward: bool = False) -> Assessment:
     """Create a draft for (country, questionnaire, cycle), optionally pre-filled; commits."""
     cycle = (cycle or "").strip()
+    database.begin_write()
     _check_start(user, country_code, version, cycle)
-    assessment = create_draft(user, country_code, version, cycle, carry_forward)
+    try:
+        assessment = create_draft(user, country_code, version, cycle, carry_forward)
+    except sa.exc.IntegrityError:  # started by someone else at the same moment: the unique index decides
+        _refuse_duplicate()
     db.session.commit()
     return assessment
 
@@ -71,6 +73,21 @@ def create_draft(user: User, country_code: str, version: QuestionnaireVersion, c
                         "carried_from": assessment.carried_from_id})
     scores.rescore(assessment)
     return assessment
+
+
+def insert_assessment(assessment: Assessment) -> None:
+    """Add a new assessment; a concurrent start of the same one (unique country, questionnaire, cycle)
+    rolls back and raises AssessmentError instead of a database error."""
+    db.session.add(assessment)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        _refuse_duplicate()
+
+
+def _refuse_duplicate() -> None:
+    db.session.rollback()
+    raise DuplicateAssessment(_("This country already has an assessment for this questionnaire and cycle."))
 
 
 def _check_start(user: User, country_code: str, version: QuestionnaireVersion, cycle: str) -> None:
@@ -137,10 +154,10 @@ def save_answer(user: User, assessment: Assessment, question_key: str, changes: 
     """Apply the changed fields to one answer if nobody saved it since base_revision; rescores; commits."""
     if not access.can_edit_answers(user, assessment):
         raise AnswerLocked(_("This assessment does not accept changes in its current status."))
-    answer = apply_answer(user, assessment, question_key, changes, base_revision)
-    score = scores.rescore(assessment)
-    state = answer_state(answer, question_key)  # before the commit expires the answer: no reload
-    db.session.commit()
+    with changing(assessment, EDITABLE):
+        answer = apply_answer(user, assessment, question_key, changes, base_revision)
+        score = scores.rescore(assessment)
+        state = answer_state(answer, question_key)  # before the commit expires the answer: no reload
     return SavedAnswer(answer, state, score)
 
 
@@ -150,7 +167,8 @@ def apply_answer(user: User | None, assessment: Assessment, question_key: str, c
 
     base_revision is the revision the change was based on (0 for a new answer); a different
     current revision raises AnswerConflict. None skips the check (administrative imports only).
-    The caller has checked the user's right to edit.
+    The caller has checked the user's right to edit, and holds the assessment (app.services.locks),
+    so the revision checked here is still the stored one when the change commits.
     """
     if not assessment.editable:
         raise AnswerLocked(_("This assessment does not accept changes in its current status."))

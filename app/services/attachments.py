@@ -13,7 +13,8 @@ from werkzeug.datastructures import FileStorage
 from app import audit
 from app.extensions import db
 from app.models import Assessment, Attachment, User
-from app.services.assessments import AnswerLocked, AssessmentError
+from app.services.errors import AnswerLocked, AssessmentError
+from app.services.locks import EDITABLE, changing
 
 # extension -> (content type, magic prefixes that the file must start with; empty = any text)
 ALLOWED = {
@@ -72,30 +73,35 @@ def add(user: User, assessment: Assessment, question_key: str, upload: FileStora
     if not data:
         raise AssessmentError(_("The file is empty."))
     _check_content(extension, data)
-    if len(for_question(assessment, question_key)) >= MAX_PER_QUESTION:
-        raise AssessmentError(_("A question can have at most %(n)d files.", n=MAX_PER_QUESTION))
     stored_name = secrets.token_hex(16)
-    (upload_dir() / stored_name).write_bytes(data)
-    attachment = Attachment(assessment_id=assessment.id, question_key=question_key, filename=filename,
-                            stored_name=stored_name, content_type=ALLOWED[extension][0], size=len(data),
-                            sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id)
-    db.session.add(attachment)
-    audit.record("attachment.add", user=user, assessment_id=assessment.id, question_key=question_key,
-                 after={"filename": filename, "size": len(data), "sha256": attachment.sha256})
-    db.session.commit()
+    path = upload_dir() / stored_name
+    try:
+        with changing(assessment, EDITABLE):
+            # counted under the assessment's write lock, so concurrent uploads cannot pass the limit together
+            if len(for_question(assessment, question_key)) >= MAX_PER_QUESTION:
+                raise AssessmentError(_("A question can have at most %(n)d files.", n=MAX_PER_QUESTION))
+            path.write_bytes(data)
+            attachment = Attachment(assessment_id=assessment.id, question_key=question_key, filename=filename,
+                                    stored_name=stored_name, content_type=ALLOWED[extension][0], size=len(data),
+                                    sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id)
+            db.session.add(attachment)
+            audit.record("attachment.add", user=user, assessment_id=assessment.id, question_key=question_key,
+                         after={"filename": filename, "size": len(data), "sha256": attachment.sha256})
+    except BaseException:
+        path.unlink(missing_ok=True)  # no file without its row
+        raise
     return attachment
 
 
 def remove(user: User, assessment: Assessment, attachment_id: int) -> None:
-    """Delete an evidence file of an editable assessment; commits."""
-    attachment = get(assessment, attachment_id)
-    if not assessment.editable:
-        raise AnswerLocked(_("This assessment does not accept changes in its current status."))
-    audit.record("attachment.remove", user=user, assessment_id=assessment.id, question_key=attachment.question_key,
-                 before={"filename": attachment.filename, "sha256": attachment.sha256})
-    path = upload_dir() / attachment.stored_name
-    db.session.delete(attachment)
-    db.session.commit()
+    """Delete an evidence file of an editable assessment; commits. LookupError when it is gone."""
+    with changing(assessment, EDITABLE):
+        attachment = get(assessment, attachment_id)  # read under the lock: a second removal finds nothing
+        audit.record("attachment.remove", user=user, assessment_id=assessment.id,
+                     question_key=attachment.question_key,
+                     before={"filename": attachment.filename, "sha256": attachment.sha256})
+        path = upload_dir() / attachment.stored_name
+        db.session.delete(attachment)
     path.unlink(missing_ok=True)
 
 

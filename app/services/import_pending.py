@@ -54,9 +54,15 @@ def load(user: User, assessment: Assessment, token: str) -> tuple[str, list[Chan
                                 for c in record["changes"]]
 
 
-def discard(token: str) -> None:
-    if _TOKEN.fullmatch(token or ""):
-        (folder() / f"{token}.json").unlink(missing_ok=True)
+def take(user: User, assessment: Assessment, token: str) -> tuple[str, list[Change]]:
+    """Load the changes stored under the token and remove them, once: of two requests applying the
+    same preview at the same moment, only the one that removes the file gets the changes."""
+    found = load(user, assessment, token)
+    try:
+        (folder() / f"{token}.json").unlink()
+    except FileNotFoundError:
+        raise ImportRefused(_("This preview has expired or is not available. Upload the file again.")) from None
+    return found
 
 
 def purge_expired() -> None:

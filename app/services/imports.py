@@ -12,13 +12,15 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app import access, audit
+from app import access, audit, database
 from app.extensions import db
 from app.models import Assessment, Country, User
 from app.services import import_pending, scores
-from app.services.assessments import AnswerConflict, AnswerLocked, AssessmentError, answer_state, apply_answer
+from app.services.assessments import (AnswerConflict, AnswerLocked, AssessmentError, DuplicateAssessment,
+                                      answer_state, apply_answer, insert_assessment)
 from app.services.import_checks import Change, Conflict, Plan, Problem, check_meta, current_answers, plan
 from app.services.import_files import ImportRefused, read_rows
+from app.services.locks import EDITABLE, changing, hold
 from app.services.questionnaires import find_by_label, parsed
 from app.services.workflow import Missing, submission_problems
 
@@ -46,22 +48,17 @@ def preview_upload(user: User, assessment: Assessment, filename: str, data: byte
 def apply_upload(user: User, assessment: Assessment, token: str) -> int:
     """Apply a previewed upload in one transaction (all or nothing); rescores; commits. Returns the count."""
     _check_editor(user, assessment)
-    filename, changes = import_pending.load(user, assessment, token)
-    import_pending.discard(token)  # used once: a retry after a conflict needs a fresh preview
+    filename, changes = import_pending.take(user, assessment, token)  # once: a retry needs a fresh preview
     try:
-        stale = _stale(assessment, changes)
-        if stale:
-            raise ImportConflict(stale)
-        for change in changes:
-            apply_answer(user, assessment, change.key, change.after, change.base_revision)
+        with changing(assessment, EDITABLE):
+            stale = _stale(assessment, changes)  # under the lock: still true at the commit
+            if stale:
+                raise ImportConflict(stale)
+            for change in changes:
+                apply_answer(user, assessment, change.key, change.after, change.base_revision)
+            _finish(user, assessment, filename, changes)
     except AnswerConflict as error:
-        db.session.rollback()
         raise ImportConflict([_conflict(c, error.current) for c in changes if c.key == error.current["question_key"]])
-    except (ImportConflict, AssessmentError):
-        db.session.rollback()
-        raise
-    _finish(user, assessment, filename, changes)
-    db.session.commit()
     return len(changes)
 
 
@@ -128,15 +125,29 @@ def import_file(filename: str, data: bytes, *, country_code: str, cycle: str, la
     version, country_code, cycle = _target(country_code, cycle, label)
     rows, meta = read_rows(filename, data)
     check_meta(meta, label=version.label, country=country_code)
-    assessment = db.session.scalar(sa.select(Assessment).where(
-        Assessment.country_code == country_code, Assessment.questionnaire_id == version.questionnaire_id,
-        Assessment.cycle == cycle))
-    _check_existing(assessment, version)
-    answers = current_answers(assessment.id) if assessment else {}
-    result = plan(parsed(version), answers, rows, revisions=False)
-    if result.problems:
-        raise ImportInvalid(result.problems)
+    for attempt in range(2):
+        try:
+            return _import_rows(filename, rows, version, country_code, cycle, submit)
+        except DuplicateAssessment:
+            if attempt:
+                raise
+            # created by another import or start at the same moment: the second attempt imports into it
+
+
+def _import_rows(filename: str, rows, version, country_code: str, cycle: str, submit: bool) -> Imported:
+    """One attempt of import_file in one write transaction, holding the existing assessment; commits."""
+    database.begin_write()
     try:
+        assessment = db.session.scalar(sa.select(Assessment).where(
+            Assessment.country_code == country_code, Assessment.questionnaire_id == version.questionnaire_id,
+            Assessment.cycle == cycle))
+        _check_existing(assessment, version)
+        if assessment is not None:
+            hold(assessment, EDITABLE)  # the answers planned against stay as read until the commit
+        answers = current_answers(assessment.id) if assessment else {}
+        result = plan(parsed(version), answers, rows, revisions=False)
+        if result.problems:
+            raise ImportInvalid(result.problems)
         created = assessment is None
         assessment = assessment or _create(version, country_code, cycle)
         for change in result.changes:
@@ -178,15 +189,17 @@ def _check_existing(assessment: Assessment | None, version) -> None:
 def _create(version, country_code: str, cycle: str) -> Assessment:
     assessment = Assessment(country_code=country_code, questionnaire_version_id=version.id,
                             questionnaire_id=version.questionnaire_id, cycle=cycle)
-    db.session.add(assessment)
-    db.session.flush()
+    insert_assessment(assessment)
     audit.record("assessment.create", assessment_id=assessment.id,
                  after={"country": country_code, "questionnaire": version.label, "cycle": cycle, "source": "import"})
     return assessment
 
 
 def submit_imported(assessment: Assessment) -> None:
-    """Submit without a coordinator (administrative import); NotSubmittable lists what is missing. No commit."""
+    """Submit without a coordinator (administrative import); NotSubmittable lists what is missing. No commit.
+
+    The caller holds the assessment (created in this transaction, or locks.hold).
+    """
     db.session.flush()
     missing = submission_problems(assessment)
     if missing:

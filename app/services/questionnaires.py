@@ -44,13 +44,19 @@ def validate_paths(paths: list[str]) -> list[scoring.ValidationIssue]:
 def load_paths(paths: list[str]) -> list[LoadResult]:
     """Validate every file, then store them all in one transaction (all or nothing); commits."""
     parsed = [(Path(p), *_parse_file(Path(p))) for p in paths]
-    try:
-        results = [_store(path, text, questionnaire) for path, text, questionnaire in parsed]
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return results
+    for attempt in range(2):
+        try:
+            results = [_store(path, text, questionnaire) for path, text, questionnaire in parsed]
+            db.session.commit()
+            return results
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+            if attempt:
+                raise
+            # the same version stored by a concurrent load: compare with it on the second attempt
+        except Exception:
+            db.session.rollback()
+            raise
 
 
 def _parse_file(path: Path) -> tuple[str, scoring.Questionnaire]:

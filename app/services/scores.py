@@ -5,8 +5,11 @@ from datetime import datetime, timezone
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 import scoring
+from app import database
 from app.extensions import db
 from app.models import Answer, Assessment, ScoreRow
 from app.services.questionnaires import parsed
@@ -29,7 +32,11 @@ def score_assessment(assessment: Assessment) -> scoring.AssessmentScore:
 
 
 def rescore(assessment: Assessment) -> scoring.AssessmentScore:
-    """Replace the assessment's score rows in the current transaction (the caller commits)."""
+    """Replace the assessment's score rows in the current transaction (the caller commits).
+
+    The caller holds the assessment (app.services.locks), so no other change of its answers can
+    commit between the read of the answers here and the commit of these rows.
+    """
     db.session.flush()
     result = score_assessment(assessment)
     _replace_rows([assessment], [result])
@@ -37,7 +44,11 @@ def rescore(assessment: Assessment) -> scoring.AssessmentScore:
 
 
 def recompute_all(batch_size: int = 500) -> int:
-    """Rescore every assessment, questionnaire version by version, in bulk; commits. Returns the count."""
+    """Rescore every assessment, questionnaire version by version, in bulk; commits. Returns the count.
+
+    Each batch is one write transaction that locks its assessments before reading their answers,
+    so a save committing meanwhile is either seen or rescores after the batch, never overwritten.
+    """
     version_ids = db.session.scalars(sa.select(Assessment.questionnaire_version_id).distinct()).all()
     count = 0
     for version_id in version_ids:
@@ -50,7 +61,10 @@ def recompute_all(batch_size: int = 500) -> int:
 
 
 def _recompute_batch(ids: list[int]) -> int:
-    assessments = db.session.scalars(sa.select(Assessment).where(Assessment.id.in_(ids))).all()
+    database.begin_write()
+    # id order: two batches, or a batch and a single change, always lock in the same order
+    assessments = db.session.scalars(sa.select(Assessment).where(Assessment.id.in_(ids)).order_by(Assessment.id)
+                                     .with_for_update(of=Assessment)).all()
     questionnaire = parsed(assessments[0].questionnaire_version)
     frame = pd.read_sql(sa.select(Answer.assessment_id, Answer.question_key, Answer.value, Answer.not_applicable)
                         .where(Answer.assessment_id.in_(ids)), db.session.connection())
@@ -61,15 +75,41 @@ def _recompute_batch(ids: list[int]) -> int:
 
 def _replace_rows(assessments: list[Assessment], results: list[scoring.AssessmentScore]) -> None:
     by_id = {a.id: a for a in assessments}
-    db.session.execute(sa.delete(ScoreRow).where(ScoreRow.assessment_id.in_(list(by_id))))
     now = datetime.now(timezone.utc)
     rows = []
     for result in results:
         assessment = by_id[result.assessment_id]
         for dim in (*result.dimensions, result.overall):
             rows.append(_row(assessment, result, dim, now))
+    _delete_rows_not_in(list(by_id), rows)
     if rows:
-        db.session.execute(sa.insert(ScoreRow), rows)
+        db.session.execute(upsert_score_rows(), rows)
+
+
+def upsert_score_rows() -> sa.Insert:
+    """INSERT of score rows that updates every other column of an existing (assessment, dimension) row.
+
+    Generic over ScoreRow's columns, so a column added to the model is written without a change
+    here; works on SQLite and PostgreSQL (INSERT ... ON CONFLICT DO UPDATE).
+    """
+    table = ScoreRow.__table__
+    insert = (sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else postgresql_insert)(table)
+    keys = ("assessment_id", "dimension_key")
+    updated = {c.name: insert.excluded[c.name] for c in table.columns if not c.primary_key and c.name not in keys}
+    return insert.on_conflict_do_update(index_elements=list(keys), set_=updated)
+
+
+def _delete_rows_not_in(assessment_ids: list[int], rows: list[dict]) -> None:
+    """Remove stored rows of these assessments whose dimension the new result no longer has."""
+    keys_by_assessment: dict[int, set[str]] = {i: set() for i in assessment_ids}
+    for row in rows:
+        keys_by_assessment[row["assessment_id"]].add(row["dimension_key"])
+    groups: dict[frozenset[str], list[int]] = {}
+    for assessment_id, keys in keys_by_assessment.items():
+        groups.setdefault(frozenset(keys), []).append(assessment_id)
+    for keys, ids in groups.items():
+        db.session.execute(sa.delete(ScoreRow).where(ScoreRow.assessment_id.in_(ids),
+                                                     ScoreRow.dimension_key.not_in(sorted(keys))))
 
 
 def _row(assessment: Assessment, result: scoring.AssessmentScore, dim, now: datetime) -> dict:

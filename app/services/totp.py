@@ -5,6 +5,7 @@ import hmac
 from datetime import datetime, timezone
 
 import pyotp
+import sqlalchemy as sa
 import segno
 from flask import current_app
 
@@ -40,11 +41,14 @@ def verify(secret: str | None, code: str) -> bool:
 def verify_login(user: User, code: str) -> bool:
     """Check a login code and use it up: the same code (or an older one) is refused afterwards; commits."""
     step = matching_step(user.totp_secret, code)
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+    if step is None:
         return False
-    user.totp_last_step = step
+    # compare-and-set in the database: of two logins with the same code at the same moment, one wins
+    used = db.session.execute(sa.update(User).where(
+        User.id == user.id, sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False)).rowcount == 1
     db.session.commit()
-    return True
+    return used
 
 
 def qr_data_uri(user: User, secret: str) -> str:

@@ -12,7 +12,8 @@ from app import access, audit
 from app.extensions import db
 from app.models import Answer, Assessment, Attachment, AuditEvent, ReviewFlag, User
 from app.services import notifications, scores
-from app.services.assessments import AssessmentError
+from app.services.errors import AssessmentError
+from app.services.locks import EDITABLE, changing
 from app.services.questionnaires import parsed
 
 
@@ -29,7 +30,8 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _set_status(user: User, assessment: Assessment, status: str, **stamps) -> None:
+def _set_status(user: User | None, assessment: Assessment, status: str, **stamps) -> None:
+    """Change the status of an assessment the caller holds (locks.changing), with one audit event."""
     before = assessment.status
     assessment.status = status
     for name, value in stamps.items():
@@ -64,16 +66,16 @@ def submission_problems(assessment: Assessment) -> list[Missing]:
 
 def submit(user: User, assessment: Assessment) -> list[Missing]:
     """Submit if nothing is missing (then answers are locked); returns what is missing; commits."""
-    if not access.can_submit(user, assessment):
-        raise AssessmentError(_("Only the coordinator of this country can submit a draft or returned assessment."))
-    problems = submission_problems(assessment)
-    if problems:
-        return problems
-    _set_status(user, assessment, "submitted", submitted_at=_now(), submitted_by_id=user.id)
-    notifications.on_submitted(user, assessment)
-    scores.rescore(assessment)
-    db.session.commit()
-    return []
+    with changing(assessment, EDITABLE):  # a status changed meanwhile: StatusChanged, not the role message
+        if not access.can_submit(user, assessment):
+            raise AssessmentError(_("Only the coordinator of this country can submit a draft or returned "
+                                    "assessment."))
+        problems = submission_problems(assessment)
+        if not problems:
+            _set_status(user, assessment, "submitted", submitted_at=_now(), submitted_by_id=user.id)
+            notifications.on_submitted(user, assessment)
+            scores.rescore(assessment)
+    return problems
 
 
 def open_flags(assessment: Assessment) -> list[ReviewFlag]:
@@ -89,7 +91,7 @@ def flags(assessment: Assessment) -> list[ReviewFlag]:
 
 def add_flag(user: User, assessment: Assessment, question_key: str, comment: str) -> ReviewFlag:
     """An analyst flags one question of a submitted assessment with a comment; commits."""
-    if not access.can_review(user) or assessment.status != "submitted":
+    if not access.can_review(user):
         raise AssessmentError(_("Questions can be flagged only on a submitted assessment."))
     comment = (comment or "").strip()
     if not comment:
@@ -98,53 +100,54 @@ def add_flag(user: User, assessment: Assessment, question_key: str, comment: str
         parsed(assessment.questionnaire_version).question(question_key)
     except KeyError:
         raise AssessmentError(_("This question is not part of the questionnaire.")) from None
-    flag = ReviewFlag(assessment_id=assessment.id, question_key=question_key, comment=comment[:5000],
-                      created_by_id=user.id)
-    db.session.add(flag)
-    audit.record("flag.create", user=user, assessment_id=assessment.id, question_key=question_key,
-                 after={"comment": flag.comment})
-    db.session.commit()
+    with changing(assessment, ("submitted",)):
+        flag = ReviewFlag(assessment_id=assessment.id, question_key=question_key, comment=comment[:5000],
+                          created_by_id=user.id)
+        db.session.add(flag)
+        audit.record("flag.create", user=user, assessment_id=assessment.id, question_key=question_key,
+                     after={"comment": flag.comment})
     return flag
 
 
 def return_assessment(user: User, assessment: Assessment) -> None:
     """Send a submitted assessment back to the country; it needs at least one open flag; commits."""
-    if not access.can_review(user) or assessment.status != "submitted":
+    if not access.can_review(user):
         raise AssessmentError(_("Only a submitted assessment can be returned."))
-    if not open_flags(assessment):
-        raise AssessmentError(_("Flag at least one question before returning the assessment."))
-    _set_status(user, assessment, "returned", returned_at=_now(), returned_by_id=user.id)
-    notifications.on_returned(user, assessment)
-    db.session.commit()
+    with changing(assessment, ("submitted",)):
+        if not open_flags(assessment):
+            raise AssessmentError(_("Flag at least one question before returning the assessment."))
+        _set_status(user, assessment, "returned", returned_at=_now(), returned_by_id=user.id)
+        notifications.on_returned(user, assessment)
 
 
 def respond_to_flag(user: User, assessment: Assessment, flag_id: int, response: str) -> ReviewFlag:
     """The country answers a flag of a returned assessment; commits."""
-    flag = db.session.get(ReviewFlag, flag_id)
-    if flag is None or flag.assessment_id != assessment.id or not access.can_respond_to_flags(user, assessment):
-        raise AssessmentError(_("This flag cannot be answered now."))
     response = (response or "").strip()
     if not response:
         raise AssessmentError(_("Write a reply to the analyst's comment."))
-    flag.response, flag.state = response[:5000], "answered"
-    flag.answered_by_id, flag.answered_at = user.id, _now()
-    audit.record("flag.answer", user=user, assessment_id=assessment.id, question_key=flag.question_key,
-                 after={"response": flag.response})
-    notifications.on_flag_answered(user, assessment, flag)
-    db.session.commit()
+    with changing(assessment, ("returned",)):
+        flag = db.session.get(ReviewFlag, flag_id, populate_existing=True)
+        if (flag is None or flag.assessment_id != assessment.id or flag.state == "resolved"
+                or not access.can_respond_to_flags(user, assessment)):
+            raise AssessmentError(_("This flag cannot be answered now."))
+        flag.response, flag.state = response[:5000], "answered"
+        flag.answered_by_id, flag.answered_at = user.id, _now()
+        audit.record("flag.answer", user=user, assessment_id=assessment.id, question_key=flag.question_key,
+                     after={"response": flag.response})
+        notifications.on_flag_answered(user, assessment, flag)
     return flag
 
 
 def validate(user: User, assessment: Assessment) -> None:
     """Lock a submitted assessment for good; resolves its flags; commits."""
-    if not access.can_review(user) or assessment.status != "submitted":
+    if not access.can_review(user):
         raise AssessmentError(_("Only a submitted assessment can be validated."))
-    for flag in flags(assessment):
-        if flag.state != "resolved":
-            flag.state, flag.resolved_at = "resolved", _now()
-    _set_status(user, assessment, "validated", validated_at=_now(), validated_by_id=user.id)
-    notifications.on_validated(user, assessment)
-    db.session.commit()
+    with changing(assessment, ("submitted",)):
+        for flag in flags(assessment):
+            if flag.state != "resolved":
+                flag.state, flag.resolved_at = "resolved", _now()
+        _set_status(user, assessment, "validated", validated_at=_now(), validated_by_id=user.id)
+        notifications.on_validated(user, assessment)
 
 
 def changes_since_return(assessment: Assessment) -> list[AuditEvent]:

@@ -297,7 +297,7 @@ def report_closed(rows: list[tuple], args, generator: str) -> bool:
 
 # ---- CPU time per request -----------------------------------------------------------------------
 
-def cpu_ratios(database: str, fixture: Fixture, repeat: int) -> None:
+def cpu_ratios(database: str, fixture: Fixture, repeat: int) -> bool:
     """CPU seconds per request in-process (Flask test client, no HTTP server), product against anchor.
 
     thread_time counts only this thread's CPU, so the ratio holds on a machine whose neighbours come and
@@ -344,8 +344,10 @@ def cpu_ratios(database: str, fixture: Fixture, repeat: int) -> None:
     print(f"\nCPU time per request in-process (best of 5 x {repeat} requests, thread CPU time):")
     print(f"{'request':<46}{'CPU ms':>8}{'ratio':>8}{'target':>8}")
     print(f"{'anchor: read and render (15 rows, Jinja)':<46}{1000 * page_anchor:>8.2f}")
+    ok = []
     for name, who, path, target in PAGES:
         ms = cpu(getter(client(who), path.format(**fixture.ids)), repeat)
+        ok.append(target is None or page_anchor / ms >= target)
         print(f"{name:<46}{1000 * ms:>8.2f}{f'{100 * page_anchor / ms:.0f} %':>8}"
               f"{'' if target is None else f'{100 * target:.0f} %':>8}")
     current_revisions(database, fixture.save_targets)
@@ -369,6 +371,7 @@ def cpu_ratios(database: str, fixture: Fixture, repeat: int) -> None:
     print(f"{'anchor: load, check revision, update, commit':<46}{1000 * save_anchor:>8.2f}")
     print(f"{'autosave':<46}{1000 * autosave:>8.2f}{f'{100 * save_anchor / autosave:.0f} %':>8}"
           f"{f'{100 * SAVE_TARGET:.0f} %':>8}")
+    return all(ok) and save_anchor / autosave >= SAVE_TARGET
 
 
 # ---- think time ------------------------------------------------------------------------------
@@ -456,7 +459,7 @@ def main() -> None:
             generator = "Python" if args.python_generator or not shutil.which("wrk") else "wrk"
             ok = report_closed(rows, args, generator) and ok
         if args.scenario in ("cpu", "all"):
-            cpu_ratios(database.url, fixture, args.cpu_requests)
+            ok = cpu_ratios(database.url, fixture, args.cpu_requests) and ok
         if args.scenario in ("transfer", "all"):
             ok = transfer(app_base) and ok
         if args.scenario in ("think", "all"):

@@ -271,11 +271,20 @@ def think_loop(plan: list[tuple[Session, list[str]]], requests: int, think: floa
         for i in range(requests):
             time.sleep(rng.uniform(0, 2 * think))
             parts = urllib.parse.urlsplit(urls[i % len(urls)])
-            conn = conn or http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
             started = time.perf_counter()
-            conn.request("GET", parts.path, headers=_headers(session))
-            response = conn.getresponse()
-            response.read()
+            for attempt in (1, 2):  # the server closes a keep-alive connection idle longer than its pause
+                conn = conn or http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+                try:
+                    conn.request("GET", parts.path, headers=_headers(session))
+                    response = conn.getresponse()
+                    response.read()
+                    break
+                except (http.client.RemoteDisconnected, ConnectionError):
+                    conn.close()
+                    conn = None
+                    if attempt == 2:
+                        raise
+                    started = time.perf_counter()
             elapsed = time.perf_counter() - started
             assert response.status == 200, (parts.path, response.status)
             with lock:

@@ -36,11 +36,21 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")))
-    PERMANENT_SESSION_LIFETIME = IDLE_TIMEOUT
-    # the cookie is re-sent when the session changes, which the idle clock does once a minute (app/security.py)
-    SESSION_REFRESH_EACH_REQUEST = False
+    #: absolute limit of a login session, however active (app.services.sessions)
+    SESSION_MAX_AGE = timedelta(hours=int(os.environ.get("SESSION_MAX_HOURS", "12")))
+    # The server-side session record decides when a session ends; the cookie outlives it so that the
+    # user is told why ("ended after 30 idle minutes") instead of meeting a bare login page.
+    PERMANENT_SESSION_LIFETIME = SESSION_MAX_AGE + timedelta(days=1)
+    #: the per-address login limit's counters; memory:// counts per worker, so with several workers or
+    #: servers give a shared storage such as redis://host:6379 (README "Running on several servers")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    #: per-account guard (app.services.throttle), kept in the database and shared by every server
+    LOGIN_LOCK_THRESHOLD = int(os.environ.get("LOGIN_LOCK_THRESHOLD", "5"))
+    LOGIN_LOCK_FIRST_SECONDS = int(os.environ.get("LOGIN_LOCK_FIRST_SECONDS", "60"))
+    LOGIN_LOCK_MAX_MINUTES = int(os.environ.get("LOGIN_LOCK_MAX_MINUTES", "30"))
+    #: a temporary password set by an administrator works once, within this time
+    TEMPORARY_PASSWORD_HOURS = int(os.environ.get("TEMPORARY_PASSWORD_HOURS", "72"))
     REQUIRE_TOTP_FOR_STAFF = _bool("REQUIRE_TOTP_FOR_STAFF", False)
     NATIONAL_SEE_OTHER_COUNTRIES = _bool("NATIONAL_SEE_OTHER_COUNTRIES", True)
     PASSWORD_MIN_LENGTH = 12

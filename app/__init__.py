@@ -21,6 +21,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     security.register(app)
     assets.register(app)
     cli.register(app)
+    if issubclass(config_class, ProductionConfig) and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        app.logger.warning("RATELIMIT_STORAGE_URI is memory://: the per-address login limit counts per worker "
+                           "(the per-account guard is in the database and is shared regardless)")
     return app
 
 

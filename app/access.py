@@ -10,12 +10,20 @@ from app.extensions import db
 from app.models import Assessment, User
 
 
-def refuse(code: int = 404, reason: str = ""):
-    """Record the refusal in the audit log and abort; 404 hides that the object exists."""
-    audit.record("access.refused", target=f"{request.method} {request.path}"[:500],
+def refuse(code: int = 404, reason: str = "", assessment_id: int | None = None):
+    """Record the refusal in the audit log and abort; 404 hides that the object exists.
+
+    assessment_id names the (visible) assessment through which the object was reached, if any.
+    """
+    record_refusal(code, reason, assessment_id)
+    abort(code)
+
+
+def record_refusal(code: int, reason: str, assessment_id: int | None = None) -> None:
+    """Record a refused access in the audit log (for views that answer it otherwise than by aborting); commits."""
+    audit.record("access.refused", target=f"{request.method} {request.path}"[:500], assessment_id=assessment_id,
                  after={"code": code, "reason": reason})
     db.session.commit()
-    abort(code)
 
 
 def roles_required(*roles: str):

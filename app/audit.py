@@ -45,3 +45,27 @@ def _refuse_update(_mapper, _connection, target) -> None:
 @sa.event.listens_for(AuditEvent, "before_delete")
 def _refuse_delete(_mapper, _connection, target) -> None:
     raise AuditLogIsAppendOnly(f"audit event {target.id} cannot be deleted")
+
+
+# The database itself refuses to change or delete audit rows, whatever the client (raw SQL, another
+# program, a bulk UPDATE that skips the ORM events above). Migration 0005 creates the same objects;
+# these DDL events create them when tests build the schema with db.create_all().
+SQLITE_TRIGGERS = (
+    "CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+)
+POSTGRESQL_TRIGGERS = (
+    "CREATE OR REPLACE FUNCTION audit_event_refuse_change() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'audit_event is append-only' USING ERRCODE = 'insufficient_privilege'; END $$",
+    "CREATE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_event "
+    "FOR EACH ROW EXECUTE FUNCTION audit_event_refuse_change()",
+    "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_refuse_change()",
+)
+
+for _statement in SQLITE_TRIGGERS:
+    sa.event.listen(AuditEvent.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in POSTGRESQL_TRIGGERS:
+    sa.event.listen(AuditEvent.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="postgresql"))

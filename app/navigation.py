@@ -22,6 +22,7 @@ NAV = (
     NavItem("dashboard.index", _l("Dashboards"), ALL),
     NavItem("exports.index", _l("Exports"), ALL),
     NavItem("admin.index", _l("Administration"), frozenset({"admin"})),
+    NavItem("admin.audit_log", _l("Audit log"), frozenset({"analyst"})),  # admins: from the administration page
 )
 
 

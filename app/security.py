@@ -1,9 +1,15 @@
-"""Security headers, idle timeout and refused-access auditing on every request."""
-from datetime import datetime, timezone
-
-from flask import Flask, Response, flash, redirect, request, session, url_for
+"""Security headers, the end of server-side sessions, and audited CSRF and rate-limit refusals."""
+from flask import Flask, Response, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException, TooManyRequests
+
+from app import audit
+from app.extensions import db
+from app.services import sessions
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -20,8 +26,6 @@ CSP = "; ".join([
     "frame-ancestors 'none'",
 ])
 
-LAST_SEEN_STEP = 60  # seconds
-
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -33,30 +37,61 @@ HEADERS = {
 
 
 def register(app: Flask) -> None:
-    app.before_request(_enforce_idle_timeout)
+    app.before_request(_end_refused_session)
     app.after_request(_add_headers)
+    app.register_error_handler(CSRFError, _audited_refusal("csrf.refused"))
+    app.register_error_handler(TooManyRequests, _audited_refusal("rate_limit.refused"))
 
 
-def _enforce_idle_timeout():
-    """Log out a session that has been idle longer than IDLE_TIMEOUT."""
-    if not current_user.is_authenticated:
+def _end_refused_session():
+    """Tell the user why their session ended (idle, absolute limit, logged out elsewhere) and ask them to log in.
+
+    The user loader (app.auth.routes) checks the server-side session record and leaves the reason in g.
+    """
+    current_user.is_authenticated  # noqa: B018  (loads the user, which checks the session record)
+    reason = g.pop("session_ended", None)
+    if reason is None:
         return None
-    from flask import current_app
+    from app.auth.routes import keep_language_only
 
-    now = datetime.now(timezone.utc).timestamp()
-    last_seen = session.get("last_seen", now)
-    if now - last_seen > current_app.config["IDLE_TIMEOUT"].total_seconds():
-        logout_user()
-        session.clear()
-        flash(_("Your session expired after a period of inactivity. Please log in again."), "warning")
-        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-    # Rewrite the signed session cookie only when the idle clock moves by a minute or more: a 30-minute
-    # limit needs no finer clock, and an unchanged session is not re-signed and re-sent on every response.
-    if now - last_seen >= LAST_SEEN_STEP or "last_seen" not in session:
-        session["last_seen"] = now
-    if not session.permanent:
-        session.permanent = True
-    return None
+    keep_language_only()
+    message = _ended_message(reason)
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=message), 401
+    flash(message, "warning")
+    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+
+def _ended_message(reason: str) -> str:
+    config = current_app.config
+    if reason == sessions.IDLE:
+        minutes = int(config["IDLE_TIMEOUT"].total_seconds() // 60)
+        return ngettext("Your session ended after %(num)d idle minute. Please log in again.",
+                        "Your session ended after %(num)d idle minutes. Please log in again.", minutes)
+    if reason == sessions.ABSOLUTE:
+        hours = int(config["SESSION_MAX_AGE"].total_seconds() // 3600)
+        return ngettext("Your session ended after %(num)d hour, the longest a session lasts. Please log in again.",
+                        "Your session ended after %(num)d hours, the longest a session lasts. Please log in again.",
+                        hours)
+    return _("Your session has ended (logged out, password changed, or ended from another device or by an "
+             "administrator). Please log in again.")
+
+
+def _audited_refusal(action: str):
+    """An error handler that records the refusal in the audit log, then shows the usual error page."""
+    def handle(error: HTTPException):
+        try:
+            db.session.rollback()
+            audit.record(action, target=f"{request.method} {request.path}"[:500],
+                         after={"code": error.code, "reason": str(error.description)[:200]})
+            db.session.commit()
+        except SQLAlchemyError:  # the refusal stands even when it cannot be recorded
+            db.session.rollback()
+            current_app.logger.exception("could not record %s", action)
+        from app.errors import _handle_http
+
+        return _handle_http(error)
+    return handle
 
 
 def _add_headers(response: Response) -> Response:

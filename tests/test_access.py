@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-PUBLIC = {"static", "bootstrap.static", "auth.login", "auth.logout", "auth.verify", "main.set_language"}
+PUBLIC = {"static", "bootstrap.static", "auth.login", "auth.logout", "auth.verify", "main.set_language", "main.healthz"}
 PUBLIC_PREFIXES = ("dashboard.plotly", "dashboard.asset", "dashboard.static")
 
 

@@ -1,11 +1,11 @@
-"""Evidence files: accepted types only, size limit, stored outside the web root, served to the allowed."""
+"""Evidence files: accepted types only, size limit, stored in the database, served to the allowed."""
 import io
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Attachment
+from app.models import Attachment, StoredFileChunk
 
 
 def _upload(client, assessment, data: bytes, name: str, key="legal.e-docs"):
@@ -19,16 +19,19 @@ def _stored(app):
         return db.session.scalars(sa.select(Attachment)).all()
 
 
-def test_a_pdf_is_stored_outside_the_web_root_and_downloaded_by_the_country(app, client, auth, make_user, start):
+def test_a_pdf_is_stored_in_the_database_and_downloaded_by_the_country(app, client, auth, make_user, start):
+    from app.services import file_store
+
     user = make_user("respondent", "AM")
     assessment = start(make_user("coordinator", "AM"))
     auth.login(user)
     page = _upload(client, assessment, b"%PDF-1.7 customs code", "Закон о таможне.pdf").get_data(as_text=True)
     assert "was attached" in page
     [attachment] = _stored(app)
-    path = Path(app.config["UPLOAD_DIR"]) / attachment.stored_name
-    assert path.read_bytes() == b"%PDF-1.7 customs code"
-    assert "static" not in str(path.parent) and attachment.filename == "Закон о таможне.pdf"
+    with app.app_context():
+        assert file_store.read(attachment.stored_name) == b"%PDF-1.7 customs code"
+    assert not (Path(app.config["UPLOAD_DIR"]) / attachment.stored_name).exists()
+    assert attachment.filename == "Закон о таможне.pdf"
     with client.get(f"/assessments/{assessment}/attachments/{attachment.id}") as response:
         assert response.status_code == 200 and response.data == b"%PDF-1.7 customs code"
         assert "attachment" in response.headers["Content-Disposition"]
@@ -62,7 +65,9 @@ def test_a_removed_file_is_deleted_from_disk(app, client, auth, make_user, start
     _upload(client, assessment, b"plain evidence", "note.txt")
     [attachment] = _stored(app)
     client.post(f"/assessments/{assessment}/attachments/{attachment.id}/delete")
-    assert _stored(app) == [] and not (Path(app.config["UPLOAD_DIR"]) / attachment.stored_name).exists()
+    assert _stored(app) == []
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredFileChunk)) == 0
 
 
 def test_another_country_cannot_download(app, client, auth, make_user, start):

@@ -94,9 +94,16 @@ def test_passwords_are_hashed_with_argon2id(app, make_user):
         assert db.session.get(User, user.id).password_hash.startswith("$argon2id$")
 
 
-def test_the_idle_timeout_logs_the_user_out(client, auth, make_user):
+def test_the_idle_timeout_logs_the_user_out(app, client, auth, make_user):
+    from datetime import timedelta
+
+    from app.models import UserSession
+
     auth.login(make_user("analyst"))
-    with client.session_transaction() as session:
-        session["last_seen"] -= 31 * 60
+    with app.app_context():
+        for row in db.session.scalars(db.select(UserSession)):
+            row.last_seen_at -= timedelta(minutes=31)
+        db.session.commit()
     response = client.get("/")
     assert response.status_code == 302 and response.location.startswith("/login")
+    assert "Your session ended after 30 idle minutes" in client.get(response.location).get_data(as_text=True)

@@ -4,7 +4,6 @@ Each test releases concurrent requests together with a barrier, for several roun
 the outcome exactly: one winner, the losers refused, the audit log and the stored scores telling
 what happened. Removing the guard a test checks makes it fail (see the notes of issue 9).
 """
-import os
 
 import sqlalchemy as sa
 
@@ -186,8 +185,10 @@ def test_concurrent_uploads_never_pass_the_attachment_limit(live, people):
     with live.app.app_context():
         stored = db.session.scalars(sa.select(Attachment).where(Attachment.assessment_id == assessment_id)).all()
         assert len(stored) == MAX_PER_QUESTION
-        on_disk = set(os.listdir(live.app.config["UPLOAD_DIR"])) - {"imports"}
-        assert on_disk == {a.stored_name for a in stored}
+        from app.models import StoredFileChunk
+
+        contents = set(db.session.scalars(sa.select(StoredFileChunk.stored_name).distinct()))
+        assert contents == {a.stored_name for a in stored}  # no content without its row
     assert len(events(live, assessment_id, "attachment.add")) == MAX_PER_QUESTION
 
 

@@ -56,3 +56,20 @@ def test_the_migrations_have_a_single_head():
     config = Config()
     config.set_main_option("script_location", _migrations_dir())
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_upgrading_an_existing_database_keeps_its_rows(empty_database_url, tmp_path):
+    """SQLite batch migrations rebuild tables; child rows (here an attachment) must survive that."""
+    from tests.test_file_storage import _seed_revision_0002
+
+    app = create_app(make_config(empty_database_url, tmp_path))
+    with app.app_context():
+        upgrade(revision="0002")
+        with db.engine.begin() as conn:
+            _seed_revision_0002(conn, "f" * 32)
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.scalar(sa.text("SELECT count(*) FROM attachment")) == 1
+            assert conn.scalar(sa.text("SELECT count(*) FROM assessment")) == 1
+        downgrade(revision="base")
+        db.engine.dispose()

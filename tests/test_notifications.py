@@ -158,6 +158,11 @@ def test_mark_all_read_touches_only_ones_own_notifications(app, client, auth, pe
     respondent_note = _notes(app, people["am_resp"])[0]
     auth.login(people["am_coord"])
     assert client.post(f"/notifications/{respondent_note.id}/open").headers["Location"] == "/notifications/"
+    with app.app_context():  # the refusal is in the audit log
+        from app.models import AuditEvent
+
+        refused = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "access.refused")).all()
+        assert [e.after["reason"] for e in refused] == [f"notification {respondent_note.id} is not the user's"]
     client.post("/notifications/read")
     assert all(n.read_at for n in _notes(app, people["am_coord"]))
     assert _notes(app, people["am_resp"])[0].read_at is None

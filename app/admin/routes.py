@@ -1,6 +1,6 @@
-"""Views of the admin blueprint (administrators only)."""
+"""Views of the admin blueprint: accounts (administrators) and the audit log (administrators, analysts)."""
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -11,15 +11,21 @@ from app.admin.forms import ActionForm, UserForm
 from app.extensions import db
 from app.i18n import current_language
 from app.models import Country, User
-from app.services import accounts, questionnaires
+from app.exports.formats import csv_chunks
+from app.services import accounts, questionnaires, throttle
+from app.services import audit_log as audit_log_service
 
 
 @bp.route("/")
 @access.roles_required("admin")
 def index():
+    return _index_page()
+
+
+def _index_page(temporary: dict | None = None):
     users = db.session.scalars(sa.select(User).order_by(User.country_code.nulls_first(), User.email)).all()
     return render_template("admin/index.html", users=users, form=_user_form(), action_form=ActionForm(),
-                           versions=questionnaires.list_versions())
+                           versions=questionnaires.list_versions(), locks=throttle.locks(), temporary=temporary)
 
 
 def _user_form() -> UserForm:
@@ -51,9 +57,7 @@ def create_user():
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @access.roles_required("admin")
 def toggle_active(user_id: int):
-    user = db.session.get(User, user_id)
-    if user is None:
-        access.refuse(404, f"user {user_id} not found")
+    user = _target_user(user_id)
     if ActionForm().validate_on_submit():
         try:
             accounts.set_active(current_user, user, not user.active)
@@ -62,3 +66,60 @@ def toggle_active(user_id: int):
         except accounts.AccountError as error:
             flash(str(error), "danger")
     return redirect(url_for(".index"))
+
+
+def _target_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        access.refuse(404, f"user {user_id} not found")
+    return user
+
+
+@bp.route("/users/<int:user_id>/temporary-password", methods=["POST"])
+@access.roles_required("admin")
+def temporary_password(user_id: int):
+    user = _target_user(user_id)
+    if ActionForm().validate_on_submit():
+        if user.id == current_user.id:
+            flash(_("Change your own password on your account page."), "danger")
+        else:
+            # Shown once, in this response only: never put into the (readable) session cookie or a log.
+            password = accounts.set_temporary_password(current_user, user)
+            return _index_page({"email": user.email, "password": password})
+    return redirect(url_for(".index"))
+
+
+@bp.route("/users/<int:user_id>/second-factor/reset", methods=["POST"])
+@access.roles_required("admin")
+def reset_second_factor(user_id: int):
+    user = _target_user(user_id)
+    if ActionForm().validate_on_submit():
+        accounts.reset_second_factor(current_user, user)
+        flash(_("The second factor of %(email)s was reset; their sessions were ended.", email=user.email), "info")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@access.roles_required("admin")
+def unlock(user_id: int):
+    user = _target_user(user_id)
+    if ActionForm().validate_on_submit():
+        accounts.lift_lock(current_user, user)
+        flash(_("The login lock of %(email)s was lifted.", email=user.email), "info")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/audit")
+@access.roles_required("admin", "analyst")
+def audit_log():
+    filters = audit_log_service.AuditFilters.from_args(request.args)
+    if request.args.get("format") == "csv":
+        audit_log_service.record_export(current_user, filters)
+        rows = audit_log_service.csv_rows(current_user, filters)
+        return Response(stream_with_context(csv_chunks(rows)), mimetype="text/csv",
+                        headers={"Content-Disposition": "attachment; filename=audit-log.csv"})
+    number = request.args.get("page", "1")
+    result = audit_log_service.page(current_user, filters, int(number) if number.isdigit() else 1)
+    countries = db.session.scalars(sa.select(Country).order_by(Country.code)).all()
+    return render_template("admin/audit.html", result=result, filters=filters, args=filters.as_args(),
+                           actions=audit_log_service.actions(current_user), countries=countries)

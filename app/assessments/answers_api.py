@@ -1,5 +1,8 @@
 """Autosave (JSON, CSRF token in a header) and evidence files."""
-from flask import abort, flash, jsonify, redirect, request, send_file, url_for
+import unicodedata
+from urllib.parse import quote
+
+from flask import Response, abort, flash, jsonify, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -43,7 +46,7 @@ def upload(assessment_id: int, question_key: str):
     assessment = access.get_assessment(current_user, assessment_id)
     question = _question_or_404(assessment, question_key)
     if not access.can_edit_answers(current_user, assessment):
-        access.refuse(403, "attachment upload not allowed")
+        access.refuse(403, "attachment upload not allowed", assessment_id=assessment.id)
     upload_file = request.files.get("file")
     if upload_file is None or not upload_file.filename:
         flash(_("Choose a file to attach."), "warning")
@@ -63,9 +66,22 @@ def download(assessment_id: int, attachment_id: int):
     try:
         attachment = attachments.get(assessment, attachment_id)
     except LookupError:
-        abort(404)
-    return send_file(attachments.path_of(attachment), mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.filename, max_age=0)
+        access.refuse(404, f"attachment {attachment_id} not in assessment {assessment_id}",
+                      assessment_id=assessment.id)
+    response = Response(stream_with_context(attachments.content(attachment)), mimetype=attachment.content_type)
+    response.headers["Content-Length"] = str(attachment.size)
+    response.headers.set("Content-Disposition", "attachment", **_download_name(attachment.filename))
+    return response
+
+
+def _download_name(filename: str) -> dict[str, str]:
+    """Content-Disposition parameters as werkzeug's send_file writes them (RFC 6266, UTF-8 in filename*)."""
+    try:
+        filename.encode("ascii")
+        return {"filename": filename}
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+        return {"filename": simple, "filename*": f"UTF-8''{quote(filename, safe='!#$&+^`|~')}"}
 
 
 @bp.route("/<int:assessment_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
@@ -73,13 +89,14 @@ def download(assessment_id: int, attachment_id: int):
 def delete_attachment(assessment_id: int, attachment_id: int):
     assessment = access.get_assessment(current_user, assessment_id)
     if not access.can_edit_answers(current_user, assessment):
-        access.refuse(403, "attachment removal not allowed")
+        access.refuse(403, "attachment removal not allowed", assessment_id=assessment.id)
     try:
         attachment = attachments.get(assessment, attachment_id)
         question = _question_or_404(assessment, attachment.question_key)
         attachments.remove(current_user, assessment, attachment_id)
     except LookupError:
-        abort(404)
+        access.refuse(404, f"attachment {attachment_id} not in assessment {assessment_id}",
+                      assessment_id=assessment.id)
     except AssessmentError as error:
         flash(str(error), "danger")
         return redirect(url_for(".overview", assessment_id=assessment.id))

@@ -125,6 +125,8 @@ def reply_to_flag(assessment_id: int, flag_id: int):
         try:
             workflow.respond_to_flag(current_user, assessment, flag_id, form.response.data)
             flash(_("Your reply was saved."), "success")
+        except LookupError:
+            access.refuse(404, f"flag {flag_id} not in assessment {assessment_id}", assessment_id=assessment.id)
         except AssessmentError as error:
             flash(str(error), "danger")
     else:

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -18,3 +18,15 @@ class LogoutForm(FlaskForm):
 class TotpForm(FlaskForm):
     code = StringField(_l("6-digit code"), validators=[DataRequired(), Length(min=6, max=7)])
     submit = SubmitField(_l("Confirm"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)])
+    confirm = PasswordField(_l("New password again"),
+                            validators=[DataRequired(), EqualTo("new_password", _l("The two new passwords differ."))])
+    submit = SubmitField(_l("Change password"))
+
+
+class SessionActionForm(FlaskForm):
+    """A button-only form: the CSRF token is all it carries."""

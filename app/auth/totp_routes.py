@@ -9,11 +9,12 @@ from app.auth import bp
 from app.auth.forms import TotpForm
 from app.extensions import db, limiter
 from app.models import User
-from app.services import accounts, totp
+from app.redirects import safe_next
+from app.services import accounts, throttle, totp
 
 PENDING_SECONDS = 300
-OPEN_ENDPOINTS = {"auth.security", "auth.logout", "auth.login", "auth.verify", "static", "bootstrap.static",
-                  "main.set_language"}
+OPEN_ENDPOINTS = {"auth.security", "auth.logout", "auth.login", "auth.verify", "auth.change_password", "static",
+                  "bootstrap.static", "main.set_language", "main.healthz"}
 
 
 def _login_limit() -> str:
@@ -29,12 +30,18 @@ def verify():
         return redirect(url_for("auth.login"))
     form = TotpForm()
     if form.validate_on_submit():
-        if totp.verify_login(user, form.code.data):
-            from app.auth.routes import _safe_next, _start_session
+        from app.auth.routes import locked_message, start_session
 
+        try:
+            throttle.count_attempt(user.email)
+        except throttle.AccountLocked as locked:
+            accounts.record_failed_second_factor(user, locked=locked.until)
+            flash(locked_message(locked), "danger")
+            return render_template("auth/verify.html", form=form), 429
+        if totp.verify_login(user, form.code.data):
             target = session.get("pending_next")
-            _start_session(user)
-            return redirect(_safe_next(target))
+            start_session(user)
+            return redirect(safe_next(target, url_for("main.index")))
         accounts.record_failed_second_factor(user)
         flash(_("The code is not valid. Enter the current 6-digit code from your authenticator app."), "danger")
     return render_template("auth/verify.html", form=form)
@@ -42,10 +49,9 @@ def verify():
 
 def begin_second_factor(user: User, next_url: str | None):
     """After a correct password: remember who is half logged in, and ask for the code."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    from app.auth.routes import keep_language_only
+
+    keep_language_only()
     session["pending_user"] = user.get_id()
     session["pending_since"] = datetime.now(timezone.utc).timestamp()
     session["pending_next"] = next_url
@@ -66,7 +72,16 @@ def security():
     form = TotpForm()
     if current_user.totp_secret:
         if form.validate_on_submit():
+            try:  # guessing codes from a stolen session meets the per-account guard too
+                throttle.count_attempt(current_user.email)
+            except throttle.AccountLocked as locked:
+                from app.auth.routes import locked_message
+
+                flash(locked_message(locked), "danger")
+                return redirect(url_for("auth.security"))
             if totp.disable(db.session.get(User, current_user.id), form.code.data):
+                throttle.succeeded(current_user.email)
+                db.session.commit()
                 flash(_("The second factor was turned off."), "info")
                 return redirect(url_for("auth.security"))
             flash(_("The second factor could not be turned off: the code is wrong or the second factor is mandatory for your role."), "danger")

@@ -1,10 +1,12 @@
 """Views of the main blueprint."""
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from app.main import bp
-from app.services import accounts, cycles, workflow
+from app.extensions import limiter
+from app.redirects import safe_next
+from app.services import accounts, cycles, health, workflow
 
 
 @bp.route("/")
@@ -24,7 +26,12 @@ def set_language(lang: str):
 
 
 def _back() -> str:
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("main.index")
+    return safe_next(request.form.get("next"), url_for("main.index"))
+
+
+@bp.route("/healthz")
+@limiter.exempt
+def healthz():
+    """For the load balancer: 200 when the database answers and its schema is at the migrations' head, else 503."""
+    report = health.check()
+    return jsonify(report), 200 if report["status"] == "ok" else 503

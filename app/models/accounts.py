@@ -65,6 +65,10 @@ class User(UserMixin, db.Model):
     email_notifications: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_login_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
+    #: set when an administrator gave a temporary password: the user must choose a new one
+    must_change_password: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    #: a temporary password works for one login before this time (then it is set to that login's time)
+    temporary_password_until: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
 
     country: so.Mapped[Optional[Country]] = so.relationship()
 

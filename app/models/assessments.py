@@ -118,7 +118,7 @@ class Answer(db.Model):
 
 
 class Attachment(db.Model):
-    """A file of evidence for one question, stored outside the web root under UPLOAD_DIR."""
+    """A file of evidence for one question; its content is in stored_file_chunk (app.services.file_store)."""
 
     __tablename__ = "attachment"
 
@@ -127,7 +127,7 @@ class Attachment(db.Model):
     question_key: so.Mapped[str] = so.mapped_column(sa.String(200))
     #: the name the user gave, shown and used on download; never used as a path
     filename: so.Mapped[str] = so.mapped_column(sa.String(255))
-    #: random name on disk
+    #: random key of the stored content
     stored_name: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     content_type: so.Mapped[str] = so.mapped_column(sa.String(100))
     size: so.Mapped[int]

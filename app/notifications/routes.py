@@ -3,6 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import access
 from app.i18n import current_language
 from app.notifications import bp
 from app.notifications.forms import LAST_SESSION, ActionForm, PreferencesForm
@@ -26,6 +27,7 @@ def open_one(notification_id: int):
         return redirect(url_for(".index"))
     found = notifications.mark_read(current_user, notification_id)
     if found is None:
+        access.record_refusal(404, f"notification {notification_id} is not the user's")
         return redirect(url_for(".index"))
     return redirect(render(found, current_language(), current_user).path)
 

@@ -1,15 +1,19 @@
-"""Creating users and checking their credentials."""
+"""Creating users, checking their credentials, and the password and second-factor lifecycle."""
+import re
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from app import audit
 from app.extensions import db
 from app.models import NATIONAL_ROLES, ROLES, Country, User
+from app.services import sessions, throttle
 from app.services.passwords import hash_password, password_problems, verify_password
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Verifying against this when the e-mail is unknown keeps the response time the same.
 _DUMMY_HASH: dict[str, str] = {}
 
@@ -65,33 +69,131 @@ def set_active(admin: User, user: User, active: bool) -> None:
     user.active = active
     if not active:
         user.session_token = new_session_token()
+        sessions.end_all(user, sessions.DISABLED)
     audit.record("user.enable" if active else "user.disable", user=admin, target=user.email)
     db.session.commit()
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None; records the attempt in the audit log."""
+    """The active user with these credentials, or None; records the attempt in the audit log; commits.
+
+    Every attempt is first counted by the per-account guard (app.services.throttle), which raises
+    AccountLocked without checking the password when the login name is locked. The count is
+    cleared only when a session starts, i.e. after the second factor too.
+    """
     email = (email or "").strip().lower()
-    user = db.session.scalar(sa.select(User).where(User.email == email))
-    if user is None:
+    if _CONTROL.search(email):  # no account has such a name, and PostgreSQL cannot even compare it
         verify_password(_dummy_hash(), password)
-        ok = False
-    else:
-        ok = verify_password(user.password_hash, password) and user.active
-    if ok:
+        audit.record("login.failure", target=_CONTROL.sub("?", email)[:254], after={"reason": "credentials"})
+        db.session.commit()
+        return None
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    try:
+        throttle.count_attempt(email)
+    except throttle.AccountLocked as locked:
+        audit.record("login.failure", user=user, target=email,
+                     after={"reason": "locked", "locked_until": locked.until.isoformat()})
+        db.session.commit()
+        raise
+    reason = _refusal(user, password)
+    if reason is None:
         user.last_login_at = datetime.now(timezone.utc)
         audit.record("login.success", user=user, target=email)
     else:
-        audit.record("login.failure", user=user, target=email,
-                     after={"reason": "disabled" if user is not None and not user.active else "credentials"})
+        after = {"reason": reason}
+        if (until := throttle.locked_until(email)) is not None:
+            after["locked_until"] = until.isoformat()
+        audit.record("login.failure", user=user, target=email, after=after)
     db.session.commit()
-    return user if ok else None
+    return user if reason is None else None
 
 
-def record_failed_second_factor(user: User) -> None:
-    """A wrong TOTP code after a correct password; commits."""
-    audit.record("login.failure", user=user, target=user.email, after={"reason": "second factor"})
+def _refusal(user: User | None, password: str) -> str | None:
+    """Why these credentials do not log in, or None when they do."""
+    if user is None:
+        verify_password(_dummy_hash(), password)
+        return "credentials"
+    if not verify_password(user.password_hash, password):
+        return "credentials"
+    if not user.active:
+        return "disabled"
+    if user.temporary_password_until is not None and user.temporary_password_until <= datetime.now(timezone.utc):
+        return "temporary password used or expired"
+    return None
+
+
+def record_failed_second_factor(user: User, locked: datetime | None = None) -> None:
+    """A wrong TOTP code after a correct password (or a code refused unread: locked until); commits."""
+    after = {"reason": "second factor"} if locked is None else {"reason": "locked", "locked_until": locked.isoformat()}
+    audit.record("login.failure", user=user, target=user.email, after=after)
     db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The user changes their own password: the current one is required and the policy applies; raises
+    AccountError; commits.
+
+    Every session of the user ends, the current one included: the view starts a fresh one, so that
+    even a copy of the current cookie stops working.
+    """
+    try:  # guessing the current password from a stolen session meets the same per-account guard as the login
+        throttle.count_attempt(user.email)
+    except throttle.AccountLocked:
+        audit.record("password.change.refused", user=user, target=user.email, after={"reason": "locked"})
+        db.session.commit()
+        raise AccountError(_("Too many wrong passwords for this account. Try again later.")) from None
+    if not verify_password(user.password_hash, current or ""):
+        audit.record("password.change.refused", user=user, target=user.email, after={"reason": "current password"})
+        db.session.commit()
+        raise AccountError(_("The current password is not correct."))
+    throttle.succeeded(user.email)
+    problems = password_problems(new, email=user.email, name=user.name)
+    if verify_password(user.password_hash, new):
+        problems.append(_("The new password must differ from the current one."))
+    if problems:
+        raise AccountError(" ".join(problems))
+    user.password_hash = hash_password(new)
+    user.must_change_password, user.temporary_password_until = False, None
+    ended = sessions.end_all(user, sessions.PASSWORD_CHANGE)
+    audit.record("password.change", user=user, target=user.email, after={"sessions_ended": ended})
+    db.session.commit()
+
+
+def set_temporary_password(admin: User, user: User) -> str:
+    """An administrator gives the user a random one-time password (returned, to hand over out of band);
+    it works for one login within TEMPORARY_PASSWORD_HOURS and must then be changed; the user's sessions
+    end and a login lock is lifted; commits."""
+    temporary = "-".join(secrets.token_urlsafe(6) for _ in range(3))
+    user.password_hash = hash_password(temporary)
+    user.must_change_password = True
+    user.temporary_password_until = datetime.now(timezone.utc) + timedelta(
+        hours=current_app.config["TEMPORARY_PASSWORD_HOURS"])
+    user.session_token = new_session_token()
+    ended = sessions.end_all(user, sessions.ADMIN_RESET)
+    throttle.lift(user.email)
+    audit.record("password.reset", user=admin, target=user.email,
+                 after={"temporary_until": user.temporary_password_until.isoformat(), "sessions_ended": ended})
+    db.session.commit()
+    return temporary
+
+
+def reset_second_factor(admin: User, user: User) -> None:
+    """An administrator removes a lost second factor; the user enrols again at the next login (if their role
+    requires it) and their sessions end; commits."""
+    had = user.totp_secret is not None
+    user.totp_secret, user.totp_last_step = None, None
+    user.session_token = new_session_token()
+    ended = sessions.end_all(user, sessions.ADMIN_RESET)
+    audit.record("totp.reset", user=admin, target=user.email, after={"was_enrolled": had, "sessions_ended": ended})
+    db.session.commit()
+
+
+def lift_lock(admin: User, user: User) -> bool:
+    """An administrator lifts the login lock of an account; whether there was one; commits."""
+    was_locked = throttle.lift(user.email)
+    audit.record("login.unlock", user=admin, target=user.email, after={"was_locked": was_locked})
+    db.session.commit()
+    return was_locked
 
 
 def _dummy_hash() -> str:
@@ -116,3 +218,11 @@ def set_language(user: User | None, lang: str) -> None:
     if user is not None and user.is_authenticated:
         user.language = lang
         db.session.commit()
+
+
+def end_other_sessions(user: User, keep_token: str | None) -> int:
+    """The user ends all their sessions but the current one; returns how many ended; commits."""
+    ended = sessions.end_all(user, sessions.ENDED_BY_USER, keep_token=keep_token)
+    audit.record("session.end_others", user=user, target=user.email, after={"sessions_ended": ended})
+    db.session.commit()
+    return ended

@@ -1,4 +1,4 @@
-"""Evidence files: type and size checks, storage outside the web root, access through the app only."""
+"""Evidence files: type and size checks, storage in the database (file_store), access through the app only."""
 from __future__ import annotations
 
 import hashlib
@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from app import audit
 from app.extensions import db
 from app.models import Assessment, Attachment, User
+from app.services import file_store
 from app.services.errors import AnswerLocked, AssessmentError
 from app.services.locks import EDITABLE, changing
 
@@ -30,12 +31,6 @@ ALLOWED = {
     "csv": ("text/csv", ()),
 }
 MAX_PER_QUESTION = 10
-
-
-def upload_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _extension(filename: str) -> str:
@@ -74,22 +69,17 @@ def add(user: User, assessment: Assessment, question_key: str, upload: FileStora
         raise AssessmentError(_("The file is empty."))
     _check_content(extension, data)
     stored_name = secrets.token_hex(16)
-    path = upload_dir() / stored_name
-    try:
-        with changing(assessment, EDITABLE):
-            # counted under the assessment's write lock, so concurrent uploads cannot pass the limit together
-            if len(for_question(assessment, question_key)) >= MAX_PER_QUESTION:
-                raise AssessmentError(_("A question can have at most %(n)d files.", n=MAX_PER_QUESTION))
-            path.write_bytes(data)
-            attachment = Attachment(assessment_id=assessment.id, question_key=question_key, filename=filename,
-                                    stored_name=stored_name, content_type=ALLOWED[extension][0], size=len(data),
-                                    sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id)
-            db.session.add(attachment)
-            audit.record("attachment.add", user=user, assessment_id=assessment.id, question_key=question_key,
-                         after={"filename": filename, "size": len(data), "sha256": attachment.sha256})
-    except BaseException:
-        path.unlink(missing_ok=True)  # no file without its row
-        raise
+    with changing(assessment, EDITABLE):
+        # counted under the assessment's write lock, so concurrent uploads cannot pass the limit together
+        if len(for_question(assessment, question_key)) >= MAX_PER_QUESTION:
+            raise AssessmentError(_("A question can have at most %(n)d files.", n=MAX_PER_QUESTION))
+        attachment = Attachment(assessment_id=assessment.id, question_key=question_key, filename=filename,
+                                stored_name=stored_name, content_type=ALLOWED[extension][0], size=len(data),
+                                sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id)
+        db.session.add(attachment)
+        file_store.save(stored_name, data)  # in the same transaction: no content without its row, nor the reverse
+        audit.record("attachment.add", user=user, assessment_id=assessment.id, question_key=question_key,
+                     after={"filename": filename, "size": len(data), "sha256": attachment.sha256})
     return attachment
 
 
@@ -100,9 +90,8 @@ def remove(user: User, assessment: Assessment, attachment_id: int) -> None:
         audit.record("attachment.remove", user=user, assessment_id=assessment.id,
                      question_key=attachment.question_key,
                      before={"filename": attachment.filename, "sha256": attachment.sha256})
-        path = upload_dir() / attachment.stored_name
+        file_store.delete(attachment.stored_name)
         db.session.delete(attachment)
-    path.unlink(missing_ok=True)
 
 
 def get(assessment: Assessment, attachment_id: int) -> Attachment:
@@ -112,8 +101,9 @@ def get(assessment: Assessment, attachment_id: int) -> Attachment:
     return attachment
 
 
-def path_of(attachment: Attachment) -> Path:
-    return upload_dir() / attachment.stored_name
+def content(attachment: Attachment):
+    """The file's bytes, streamed chunk by chunk from the database (app.services.file_store)."""
+    return file_store.chunks(attachment.stored_name)
 
 
 def for_question(assessment: Assessment, question_key: str) -> list[Attachment]:

@@ -121,7 +121,14 @@ def return_assessment(user: User, assessment: Assessment) -> None:
 
 
 def respond_to_flag(user: User, assessment: Assessment, flag_id: int, response: str) -> ReviewFlag:
-    """The country answers a flag of a returned assessment; commits."""
+    """The country answers a flag of a returned assessment; commits.
+
+    Raises LookupError when the flag is not one of this assessment's (the view refuses it, audited),
+    AssessmentError when it cannot be answered now.
+    """
+    found = db.session.get(ReviewFlag, flag_id)
+    if found is None or found.assessment_id != assessment.id:
+        raise LookupError(flag_id)  # another assessment's flag, perhaps another country's
     response = (response or "").strip()
     if not response:
         raise AssessmentError(_("Write a reply to the analyst's comment."))

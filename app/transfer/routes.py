@@ -33,7 +33,7 @@ def upload(assessment_id: int):
     form = UploadForm()
     if request.method == "POST":
         if not may_edit:
-            access.refuse(403, "workbook upload not allowed")
+            access.refuse(403, "workbook upload not allowed", assessment_id=assessment.id)
         if form.validate_on_submit():
             return _preview(assessment, form.file.data)
     return _page("transfer/upload.html", assessment, form=form, may_edit=may_edit), 422 if form.errors else 200
@@ -55,7 +55,7 @@ def _preview(assessment, file):
 def apply(assessment_id: int, token: str):
     assessment = access.get_assessment(current_user, assessment_id)
     if not access.can_edit_answers(current_user, assessment):
-        access.refuse(403, "workbook apply not allowed")
+        access.refuse(403, "workbook apply not allowed", assessment_id=assessment.id)
     if not ApplyForm().validate_on_submit():
         abort(400)
     try:

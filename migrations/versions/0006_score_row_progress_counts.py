@@ -2,16 +2,16 @@
 from the stored scores instead of rescoring (issue 16). Rows stored before this revision hold 0 until
 they are rewritten: run `flask scores recompute` once after upgrading (it rescores every assessment).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-30
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -39,7 +39,7 @@ HEADERS = {
 def register(app: Flask) -> None:
     app.before_request(_end_refused_session)
     app.after_request(_add_headers)
-    app.register_error_handler(CSRFError, _audited_refusal("csrf.refused"))
+    app.register_error_handler(CSRFError, _csrf_refused)
     app.register_error_handler(TooManyRequests, _audited_refusal("rate_limit.refused"))
 
 
@@ -92,6 +92,16 @@ def _audited_refusal(action: str):
 
         return _handle_http(error)
     return handle
+
+
+def _csrf_refused(error: CSRFError):
+    """A refused form token is audited; an autosave (JSON) gets 401, since its session or page is out of date:
+    the browser keeps the edit and asks for a new login, as for an ended session (DESIGN §6, nothing lost)."""
+    response = _audited_refusal("csrf.refused")(error)
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=_("Not saved: your session has ended. Log in again and reopen this page; "
+                               "your changes are kept in this browser.")), 401
+    return response
 
 
 def _add_headers(response: Response) -> Response:

@@ -119,7 +119,7 @@ def audit_log():
         return Response(stream_with_context(csv_chunks(rows)), mimetype="text/csv",
                         headers={"Content-Disposition": "attachment; filename=audit-log.csv"})
     number = request.args.get("page", "1")
-    result = audit_log_service.page(current_user, filters, int(number) if number.isdigit() else 1)
+    result = audit_log_service.page(current_user, filters, int(number) if number.isascii() and number.isdigit() and len(number) < 10 else 1)
     countries = db.session.scalars(sa.select(Country).order_by(Country.code)).all()
     return render_template("admin/audit.html", result=result, filters=filters, args=filters.as_args(),
                            actions=audit_log_service.actions(current_user), countries=countries)

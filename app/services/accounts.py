@@ -216,7 +216,7 @@ def _dummy_hash() -> str:
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the id carries the session token, so stale sessions end."""
     raw_id, _sep, token = (user_id or "").partition(":")
-    if not raw_id.isdigit() or not token:
+    if not (raw_id.isascii() and raw_id.isdigit()) or not token:
         return None
     user = db.session.get(User, int(raw_id))
     if user is None or not secrets.compare_digest(user.session_token, token):

@@ -50,7 +50,7 @@ def _text(value, limit: int) -> str:
 
 def _int(value) -> int | None:
     value = _text(value, 12)
-    return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 2**31 else None
 
 
 def _date(value) -> date | None:

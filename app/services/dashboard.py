@@ -123,7 +123,7 @@ def resolve_version(user: User, filters: Filters) -> QuestionnaireVersion | None
 
 def version_key(version: str) -> tuple:
     """Sort key for versions such as "2026.1" < "2026.2" < "2027.1" (numeric parts compare as numbers)."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\-]", version))
+    return tuple((0, int(p), "") if p.isascii() and p.isdigit() else (1, 0, p) for p in re.split(r"[.\-]", version))
 
 
 def cycles(user: User, filters: Filters, version: QuestionnaireVersion) -> list[str]:

@@ -53,7 +53,7 @@ def _version(questionnaire_id: str, label: str) -> QuestionnaireVersion:
 
 
 def _deadlines(label: str, today: date) -> tuple[date, date]:
-    year = int(label) if label.isdigit() else today.year
+    year = int(label) if label.isascii() and label.isdigit() else today.year
     if year < today.year:
         (sm, sd), (rm, rd) = PAST_DEADLINES
         return date(year, sm, sd), date(year, rm, rd)

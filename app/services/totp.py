@@ -23,7 +23,7 @@ def new_secret() -> str:
 def matching_step(secret: str | None, code: str) -> int | None:
     """The time step (now, or one step of clock drift either way) whose code this is, or None."""
     code = (code or "").replace(" ", "")
-    if not secret or not code.isdigit() or len(code) != 6:
+    if not secret or not (code.isascii() and code.isdigit()) or len(code) != 6:
         return None
     totp = pyotp.TOTP(secret)
     now = totp.timecode(datetime.now(timezone.utc))

@@ -1,4 +1,5 @@
 """Shared fixtures: an app per test on every configured database, a client, a CLI runner, auth."""
+import contextlib
 import os
 import uuid
 
@@ -19,11 +20,12 @@ def pytest_configure(config) -> None:
         raise pytest.UsageError("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
 
 
-@pytest.fixture(scope="session")
-def pg_database():
-    """A throw-away PostgreSQL database for this test session (never the one named in the URL)."""
+@contextlib.contextmanager
+def throwaway_pg_database(prefix: str):
+    """Create a PostgreSQL database named prefix + random hex on TEST_DATABASE_URL's server, yield its URL,
+    drop it afterwards (never the database named in the URL); fails the test when the server is unreachable."""
     server = sa.make_url(PG_URL)
-    name = f"cm_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -31,11 +33,19 @@ def pg_database():
     except sa.exc.OperationalError as error:
         admin.dispose()
         pytest.fail(f"PostgreSQL at {server.render_as_string()} is not reachable: {error}")
-    url = server.set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A throw-away PostgreSQL database for this test session (never the one named in the URL)."""
+    with throwaway_pg_database("cm_test_") as url:
+        yield url
 
 
 def make_config(url: str, tmp_path, **overrides) -> type[TestConfig]:

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import DATA, PASSWORD, PG_URL, make_config
+from tests.conftest import DATA, PASSWORD, PG_URL, make_config, throwaway_pg_database
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -81,20 +81,8 @@ def _free_port() -> int:
 @pytest.fixture
 def database_url():
     """A new PostgreSQL database for the two servers, migrated to the head and given one assessment."""
-    server = sa.make_url(PG_URL)
-    name = f"cm_servers_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as error:
-        admin.dispose()
-        pytest.fail(f"PostgreSQL at {server.render_as_string()} is not reachable: {error}")
-    url = server.set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_pg_database("cm_servers_") as url:
+        yield url
 
 
 def _prepare(url: str, tmp_path) -> int:
@@ -200,9 +188,11 @@ def test_two_servers_share_files_previews_sessions_and_the_login_lock(two_server
 
     # A workbook previewed through one server is applied through the other.
     csv_file = b"question_key,value\nlegal.e-docs,full\n"
-    status, _headers, page = browser.upload(two, f"/assessments/{assessment}/upload", token, "answers.csv", csv_file)
-    assert status == 200, page[-500:]
-    preview = re.search(r"/upload/([A-Za-z0-9_-]{43})/apply", page.decode()).group(1)
+    status, headers, page = browser.upload(two, f"/assessments/{assessment}/upload", token, "answers.csv", csv_file)
+    assert status == 303, page[-500:]  # the preview has its own address (reload and Back are safe)
+    preview = re.search(r"/upload/([A-Za-z0-9_-]{43})$", headers["Location"]).group(1)
+    status, _headers, page = browser.get(one, f"/assessments/{assessment}/upload/{preview}")
+    assert status == 200 and f"/upload/{preview}/apply" in page.decode()
     body = urlencode({"csrf_token": token}).encode()
     status, _headers, _body = browser.request(one, "POST", f"/assessments/{assessment}/upload/{preview}/apply", body,
                                               "application/x-www-form-urlencoded")

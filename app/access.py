@@ -8,6 +8,7 @@ from flask_login import current_user
 from app import audit
 from app.extensions import db
 from app.models import Assessment, User
+from app.vocabulary import Role, Status
 
 
 def refuse(code: int = 404, reason: str = "", assessment_id: int | None = None):
@@ -62,20 +63,20 @@ def can_edit_answers(user: User, assessment: Assessment) -> bool:
 
 
 def can_submit(user: User, assessment: Assessment) -> bool:
-    return user.role == "coordinator" and user.country_code == assessment.country_code and assessment.editable
+    return user.role == Role.COORDINATOR and user.country_code == assessment.country_code and assessment.editable
 
 
 def can_respond_to_flags(user: User, assessment: Assessment) -> bool:
-    return user.is_national and user.country_code == assessment.country_code and assessment.status == "returned"
+    return user.is_national and user.country_code == assessment.country_code and assessment.status == Status.RETURNED
 
 
 def can_review(user: User) -> bool:
-    return user.role == "analyst"
+    return user.role == Role.ANALYST
 
 
 def can_start(user: User, country_code: str) -> bool:
     """Coordinators start their own country's assessments; analysts any country's."""
-    return user.role == "analyst" or (user.role == "coordinator" and user.country_code == country_code)
+    return user.role == Role.ANALYST or (user.role == Role.COORDINATOR and user.country_code == country_code)
 
 
 def score_visibility(user: User) -> sa.ColumnElement[bool]:
@@ -88,7 +89,7 @@ def score_visibility(user: User) -> sa.ColumnElement[bool]:
         return sa.true()
     own = Assessment.country_code == user.country_code
     if current_app.config["NATIONAL_SEE_OTHER_COUNTRIES"]:
-        return sa.or_(own, Assessment.status == "validated")
+        return sa.or_(own, Assessment.status == Status.VALIDATED)
     return own
 
 
@@ -104,7 +105,7 @@ def answer_visibility(user: User) -> sa.ColumnElement[bool]:
         return sa.true()
     own = Assessment.country_code == user.country_code
     if current_app.config["NATIONAL_SEE_OTHER_COUNTRIES_ANSWERS"]:
-        return sa.or_(own, sa.and_(score_visibility(user), Assessment.status == "validated"))
+        return sa.or_(own, sa.and_(score_visibility(user), Assessment.status == Status.VALIDATED))
     return own
 
 
@@ -113,4 +114,4 @@ def may_see_answers(user: User, assessment: Assessment) -> bool:
     if not user.is_national or assessment.country_code == user.country_code:
         return True
     return bool(current_app.config["NATIONAL_SEE_OTHER_COUNTRIES_ANSWERS"]
-                and current_app.config["NATIONAL_SEE_OTHER_COUNTRIES"] and assessment.status == "validated")
+                and current_app.config["NATIONAL_SEE_OTHER_COUNTRIES"] and assessment.status == Status.VALIDATED)

@@ -5,20 +5,21 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l, lazy_pgettext
 
 from scoring.seeds import SEED_LABELS
+from app.vocabulary import Role, Status
 
 ROLE_LABELS = {
-    "respondent": _l("Respondent"),
-    "coordinator": _l("Coordinator"),
-    "analyst": _l("Analyst"),
-    "admin": _l("Administrator"),
+    Role.RESPONDENT: _l("Respondent"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.ANALYST: _l("Analyst"),
+    Role.ADMIN: _l("Administrator"),
 }
 
 STATUS_LABELS = {
     "not_started": _l("Not started"),
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "returned": _l("Returned"),
-    "validated": _l("Validated"),
+    Status.DRAFT: _l("Draft"),
+    Status.SUBMITTED: _l("Submitted"),
+    Status.RETURNED: _l("Returned"),
+    Status.VALIDATED: _l("Validated"),
 }
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from app.vocabulary import STAFF_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -13,16 +14,16 @@ class NavItem:
     roles: frozenset[str]
 
 
-ALL = frozenset({"respondent", "coordinator", "analyst", "admin"})
+ALL = frozenset(Role)
 NAV = (
     NavItem("main.index", _l("Home"), ALL),
     NavItem("assessments.index", _l("Assessments"), ALL),
-    NavItem("review.index", _l("Review"), frozenset({"analyst"})),
-    NavItem("cycles.index", _l("Cycles"), frozenset({"analyst", "admin"})),
+    NavItem("review.index", _l("Review"), frozenset({Role.ANALYST})),
+    NavItem("cycles.index", _l("Cycles"), frozenset(STAFF_ROLES)),
     NavItem("dashboard.index", _l("Dashboards"), ALL),
     NavItem("exports.index", _l("Exports"), ALL),
-    NavItem("admin.index", _l("Administration"), frozenset({"admin"})),
-    NavItem("admin.audit_log", _l("Audit log"), frozenset({"analyst"})),  # admins: from the administration page
+    NavItem("admin.index", _l("Administration"), frozenset({Role.ADMIN})),
+    NavItem("admin.audit_log", _l("Audit log"), frozenset({Role.ANALYST})),  # admins: from the administration page
 )
 
 

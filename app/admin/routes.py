@@ -14,10 +14,11 @@ from app.models import Country, User
 from app.exports.formats import csv_chunks
 from app.services import accounts, questionnaires, throttle
 from app.services import audit_log as audit_log_service
+from app.vocabulary import Role
 
 
 @bp.route("/")
-@access.roles_required("admin")
+@access.roles_required(Role.ADMIN)
 def index():
     return _index_page()
 
@@ -38,7 +39,7 @@ def _user_form() -> UserForm:
 
 
 @bp.route("/users", methods=["POST"])
-@access.roles_required("admin")
+@access.roles_required(Role.ADMIN)
 def create_user():
     form = _user_form()
     if form.validate_on_submit():
@@ -55,7 +56,7 @@ def create_user():
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
-@access.roles_required("admin")
+@access.roles_required(Role.ADMIN)
 def toggle_active(user_id: int):
     user = _target_user(user_id)
     if ActionForm().validate_on_submit():
@@ -76,7 +77,7 @@ def _target_user(user_id: int) -> User:
 
 
 @bp.route("/users/<int:user_id>/temporary-password", methods=["POST"])
-@access.roles_required("admin")
+@access.roles_required(Role.ADMIN)
 def temporary_password(user_id: int):
     user = _target_user(user_id)
     if ActionForm().validate_on_submit():
@@ -90,7 +91,7 @@ def temporary_password(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/second-factor/reset", methods=["POST"])
-@access.roles_required("admin")
+@access.roles_required(Role.ADMIN)
 def reset_second_factor(user_id: int):
     user = _target_user(user_id)
     if ActionForm().validate_on_submit():
@@ -100,7 +101,7 @@ def reset_second_factor(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
-@access.roles_required("admin")
+@access.roles_required(Role.ADMIN)
 def unlock(user_id: int):
     user = _target_user(user_id)
     if ActionForm().validate_on_submit():
@@ -110,7 +111,7 @@ def unlock(user_id: int):
 
 
 @bp.route("/audit")
-@access.roles_required("admin", "analyst")
+@access.roles_required(Role.ADMIN, Role.ANALYST)
 def audit_log():
     filters = audit_log_service.AuditFilters.from_args(request.args)
     if request.args.get("format") == "csv":

@@ -17,6 +17,10 @@ from app.services import questionnaires, scores, workflow
 from app.services.questionnaires import parsed
 from app.services.assessments import AssessmentError, start_assessment
 from app.services.countries import EEU_MEMBERS
+from app.vocabulary import Role
+
+#: who may start an assessment (access.can_start decides for which country)
+STARTERS = (Role.COORDINATOR, Role.ANALYST)
 
 
 @bp.route("/")
@@ -38,7 +42,7 @@ def _index_page(form: StartForm | None, status: int = 200):
 
 
 def _start_form() -> StartForm | None:
-    if current_user.role not in ("coordinator", "analyst"):
+    if current_user.role not in STARTERS:
         return None
     form = StartForm()
     codes = [current_user.country_code] if current_user.is_national else list(EEU_MEMBERS)
@@ -49,7 +53,7 @@ def _start_form() -> StartForm | None:
 
 
 @bp.route("/start", methods=["POST"])
-@access.roles_required("coordinator", "analyst")
+@access.roles_required(*STARTERS)
 def start():
     form = _start_form()
     if not form.validate_on_submit():

@@ -4,8 +4,8 @@ import os
 import click
 from flask.cli import AppGroup
 
-from app.models import ROLES
 from app.services import accounts, countries
+from app.vocabulary import Role
 
 countries_cli = AppGroup("countries", help="ISO 3166 countries and their groups.")
 users_cli = AppGroup("users", help="User accounts.")
@@ -20,7 +20,7 @@ def sync_countries() -> None:
 
 @users_cli.command("create")
 @click.option("--email", required=True, help="Login e-mail address.")
-@click.option("--role", required=True, type=click.Choice(ROLES), help="The user's role.")
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]), help="The user's role.")
 @click.option("--country", "country_code", help="ISO alpha-2 code; required for national roles.")
 @click.option("--name", default="", help="Display name (defaults to the e-mail).")
 def create_user(email: str, role: str, country_code: str | None, name: str) -> None:

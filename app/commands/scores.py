@@ -29,7 +29,7 @@ def recompute() -> None:
               help="csv: one table (see --table); xlsx: a workbook with scores, answers and questionnaire sheets.")
 @click.option("--lang", type=click.Choice(["en", "ru"]), default="en", show_default=True,
               help="Language of labels (level, dimension, answer and country names).")
-@click.option("--status", type=click.Choice(STATUS_FILTERS), default="validated", show_default=True,
+@click.option("--status", type=click.Choice(STATUS_FILTERS), default=STATUS_FILTERS[0], show_default=True,
               help="validated; submitted = submitted and validated; all = every status, drafts included.")
 @click.option("--questionnaire", "label", metavar="ID@VERSION", help="Only this questionnaire version.")
 @click.option("--table", type=click.Choice(["scores", "answers", "measures"]), default="scores", show_default=True,
@@ -93,7 +93,7 @@ def _write_xlsx(filters: Filters, lang: str, output: str | None) -> None:
               help="Overall-level rules, separated by commas.")
 @click.option("--hidden", "hidden", default=",".join(HIDDEN_RULES), show_default=True,
               help="Rules for questions hidden by show_if, separated by commas (applied to every question).")
-@click.option("--status", type=click.Choice(STATUS_FILTERS), default="validated", show_default=True,
+@click.option("--status", type=click.Choice(STATUS_FILTERS), default=STATUS_FILTERS[0], show_default=True,
               help="validated; submitted = submitted and validated; all = every status, drafts included.")
 def sensitivity_command(label: str, threshold_spec: str, levels: str, hidden: str, status: str) -> None:
     """Levels of every assessment under each variant of the scoring rules, as CSV on standard output.

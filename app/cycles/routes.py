@@ -12,12 +12,12 @@ from app.i18n import current_language, localised
 from app.models import Country, Cycle, QuestionnaireVersion
 from app.services import countries, cycles, questionnaires
 from app.services.dashboard import DEFAULT_QUESTIONNAIRE, version_key
+from app.vocabulary import STAFF_ROLES, Status
 
-STAFF = ("analyst", "admin")
 
 
 @bp.route("/")
-@access.roles_required(*STAFF)
+@access.roles_required(*STAFF_ROLES)
 def index():
     return render_template("cycles/index.html", cycles=cycles.all_cycles(), close_form=CloseCycleForm(),
                            today=cycles.deadlines.local_today(cycles.now(), cycles.time_zone()))
@@ -39,7 +39,7 @@ def _open_form() -> OpenCycleForm:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@access.roles_required(*STAFF)
+@access.roles_required(*STAFF_ROLES)
 def new():
     form = _open_form()
     if form.validate_on_submit():
@@ -68,7 +68,7 @@ def _cycle(cycle_id: int) -> Cycle:
 
 
 @bp.route("/<int:cycle_id>/close", methods=["GET", "POST"])
-@access.roles_required(*STAFF)
+@access.roles_required(*STAFF_ROLES)
 def close(cycle_id: int):
     """POST closes, or shows what is still under review and asks to confirm (a second POST with confirm)."""
     cycle = _cycle(cycle_id)
@@ -92,7 +92,7 @@ def cycle_overview_url(cycle: Cycle) -> str:
     if not current_user.is_authenticated:
         return url_for("dashboard.overview")
     return url_for("dashboard.overview", questionnaire=cycle.questionnaire_version.label, cycle=cycle.label,
-                   status="all" if current_user.is_national else "submitted")
+                   status="all" if current_user.is_national else Status.SUBMITTED.value)
 
 
 CYCLE_STATUS_LABELS = {"open": _l("In progress"), "closed": _l("Closed")}

@@ -14,7 +14,7 @@ from app.services.dashboard import Filters, allowed_statuses, versions_with_data
 def _filters() -> Filters:
     filters = Filters.from_args(request.args)
     if filters.status not in allowed_statuses(current_user):
-        filters = replace(filters, status="validated")
+        filters = replace(filters, status=Filters.status)
     return filters
 
 

@@ -8,10 +8,9 @@ from flask_login import UserMixin
 
 from app.extensions import db
 from app.models._types import UTCDateTime, in_check, utcnow
+from app.vocabulary import NATIONAL_ROLES, STAFF_ROLES, Role
 
-NATIONAL_ROLES = ("respondent", "coordinator")
-STAFF_ROLES = ("analyst", "admin")
-ROLES = NATIONAL_ROLES + STAFF_ROLES
+ROLES = tuple(Role)
 
 
 class Country(db.Model):

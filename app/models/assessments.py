@@ -8,9 +8,10 @@ import sqlalchemy.orm as so
 from app.extensions import db
 from app.models._types import UTCDateTime, in_check, utcnow
 from app.models.accounts import Country, User
+from app.vocabulary import EDITABLE, Status
 
 QUESTIONNAIRE_STATUSES = ("draft", "published", "retired")
-ASSESSMENT_STATUSES = ("draft", "submitted", "returned", "validated")
+ASSESSMENT_STATUSES = tuple(Status)
 FLAG_STATES = ("open", "answered", "resolved")
 
 
@@ -56,7 +57,7 @@ class Assessment(db.Model):
     cycle_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("cycle.id"), index=True)
     #: first submitted after the cycle's submission deadline (DESIGN: deadlines are dates in CYCLE_TIME_ZONE)
     submitted_late: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
-    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="draft")
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default=Status.DRAFT)
     is_demo: so.Mapped[bool] = so.mapped_column(default=False)
     #: the validated assessment whose answers were carried forward into this one
     carried_from_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("assessment.id"))
@@ -84,7 +85,7 @@ class Assessment(db.Model):
     @property
     def editable(self) -> bool:
         """Only drafts and returned assessments accept answer changes."""
-        return self.status in ("draft", "returned")
+        return self.status in EDITABLE
 
 
 class Answer(db.Model):

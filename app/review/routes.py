@@ -12,20 +12,21 @@ from app.review.forms import ConfirmReturnForm, ConfirmValidateForm, FlagForm, R
 from app.services import scores, workflow
 from app.services.assessments import AssessmentError
 from app.services.questionnaires import parsed
+from app.vocabulary import Role, Status
 
 
 @bp.route("/")
-@access.roles_required("analyst")
+@access.roles_required(Role.ANALYST)
 def index():
     by_status = {}
-    for status in ("submitted", "returned", "validated"):
+    for status in (Status.SUBMITTED, Status.RETURNED, Status.VALIDATED):
         by_status[status] = db.session.scalars(sa.select(Assessment).where(Assessment.status == status)
                                                .order_by(Assessment.updated_at.desc()).limit(200)).all()
     return render_template("review/index.html", by_status=by_status)
 
 
 @bp.route("/<int:assessment_id>")
-@access.roles_required("analyst")
+@access.roles_required(Role.ANALYST)
 def assessment(assessment_id: int):
     item = access.get_assessment(current_user, assessment_id)
     data = workspace.workspace(item, *workspace.parse_filters(request.args))
@@ -34,7 +35,7 @@ def assessment(assessment_id: int):
 
 
 @bp.route("/<int:assessment_id>/flags", methods=["POST"])
-@access.roles_required("analyst")
+@access.roles_required(Role.ANALYST)
 def add_flag(assessment_id: int):
     item = access.get_assessment(current_user, assessment_id)
     form = FlagForm()
@@ -47,7 +48,7 @@ def add_flag(assessment_id: int):
 
 
 @bp.route("/<int:assessment_id>/flags/<int:flag_id>/resolve", methods=["POST"])
-@access.roles_required("analyst")
+@access.roles_required(Role.ANALYST)
 def resolve_flag(assessment_id: int, flag_id: int):
     item = access.get_assessment(current_user, assessment_id)
     form = ResolveForm()
@@ -61,7 +62,7 @@ def resolve_flag(assessment_id: int, flag_id: int):
 
 
 @bp.route("/<int:assessment_id>/return", methods=["GET", "POST"])
-@access.roles_required("analyst")
+@access.roles_required(Role.ANALYST)
 def return_to_country(assessment_id: int):
     """Step 1 (GET): what goes back to the country; step 2 (POST): the confirmed return."""
     item = access.get_assessment(current_user, assessment_id)
@@ -75,7 +76,7 @@ def return_to_country(assessment_id: int):
 
 
 @bp.route("/<int:assessment_id>/validate", methods=["GET", "POST"])
-@access.roles_required("analyst")
+@access.roles_required(Role.ANALYST)
 def validate(assessment_id: int):
     """Step 1 (GET): the flags still open and the lock; step 2 (POST): the confirmed validation."""
     item = access.get_assessment(current_user, assessment_id)

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 
 from app import audit, text
 from app.extensions import db
-from app.models import NATIONAL_ROLES, ROLES, Country, User
+from app.models import Country, User
+from app.vocabulary import NATIONAL_ROLES, Role
 from app.services import sessions, throttle
 from app.services.passwords import hash_password, password_problems, verify_password
 
@@ -61,8 +62,8 @@ def _one_line(value: str, kind: str) -> str:
 def _check_new_user(email: str, role: str, country_code: str | None) -> None:
     if "@" not in email or len(email) > 254:
         raise AccountError(_("Enter a valid e-mail address."))
-    if role not in ROLES:
-        raise AccountError(_("Unknown role %(role)s; use one of %(roles)s.", role=role, roles=", ".join(ROLES)))
+    if role not in tuple(Role):
+        raise AccountError(_("Unknown role %(role)s; use one of %(roles)s.", role=role, roles=", ".join(Role)))
     if role in NATIONAL_ROLES and not country_code:
         raise AccountError(_("A %(role)s must belong to a country (--country).", role=role))
     if role not in NATIONAL_ROLES and country_code:

@@ -15,6 +15,7 @@ from app.services import answer_values, scores
 from app.services.errors import AnswerLocked, AssessmentError, DuplicateAssessment, StatusChanged
 from app.services.locks import EDITABLE, changing
 from app.services.questionnaires import parsed
+from app.vocabulary import Status
 
 __all__ = ["AnswerConflict", "AnswerLocked", "AssessmentError", "DuplicateAssessment", "StatusChanged", "answer_state", "apply_answer",
            "clean_changes", "create_draft", "insert_assessment", "last_validated", "save_answer",
@@ -107,7 +108,7 @@ def last_validated(country_code: str, questionnaire_id: str) -> Assessment | Non
     """The country's most recently validated assessment of this questionnaire."""
     return db.session.scalar(sa.select(Assessment).where(
         Assessment.country_code == country_code, Assessment.questionnaire_id == questionnaire_id,
-        Assessment.status == "validated").order_by(Assessment.validated_at.desc()).limit(1))
+        Assessment.status == Status.VALIDATED).order_by(Assessment.validated_at.desc()).limit(1))
 
 
 def _carry_forward(user: User, assessment: Assessment, version: QuestionnaireVersion) -> None:

@@ -19,8 +19,7 @@ from app import audit
 from app.extensions import db
 from app.models import Assessment, Country, Cycle, QuestionnaireVersion, User
 from app.services import assessments, deadlines
-
-UNDER_REVIEW = ("submitted", "returned")
+from app.vocabulary import STAFF_ROLES, UNDER_REVIEW
 
 
 class CycleError(ValueError):
@@ -47,7 +46,7 @@ def time_zone() -> str:
 
 def can_manage(user: User) -> bool:
     """Analysts and administrators open and close cycles."""
-    return user.role in ("analyst", "admin")
+    return user.role in STAFF_ROLES
 
 
 def open_cycle(user: User, *, label: str, version: QuestionnaireVersion, country_codes: list[str],

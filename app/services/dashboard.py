@@ -16,13 +16,14 @@ from app.extensions import db
 from app.models import Assessment, Country, QuestionnaireVersion, ScoreRow, User
 from app.services.countries import EEU_MEMBERS
 from app.services.questionnaires import find_by_label, parsed
+from app.vocabulary import HANDED_IN, Status
 
 OVERALL = "_overall"
 DEFAULT_QUESTIONNAIRE = "digital-customs-maturity"
 #: validated: validated only; submitted: handed in to the Commission (submitted or validated);
 #: all: every status (on the web, drafts and returned assessments of the user's own country only)
-STATUS_FILTERS = ("validated", "submitted", "all")
-HANDED_IN = ("submitted", "validated")
+#: plain strings (URL arguments, click choices); the first is the default
+STATUS_FILTERS = (Status.VALIDATED.value, Status.SUBMITTED.value, "all")
 _CODE = re.compile(r"^[A-Z]{2}$")
 
 
@@ -32,7 +33,7 @@ class Filters:
 
     questionnaire: str | None = None  # "id@version"
     cycle: str | None = None  # None: each country's latest cycle
-    status: str = "validated"
+    status: str = STATUS_FILTERS[0]
     countries: tuple[str, ...] = ()
     view: str = "index"  # radar axis: index | level
     dimension: str = OVERALL  # trends
@@ -43,11 +44,11 @@ class Filters:
     def from_args(cls, args) -> "Filters":
         """Filters from request arguments (a MultiDict); anything malformed falls back to its default."""
         countries = tuple(dict.fromkeys(c.strip().upper() for c in args.getlist("country")))
-        status = args.get("status", "validated")
+        status = args.get("status", STATUS_FILTERS[0])
         return cls(
             questionnaire=(args.get("questionnaire") or "").strip()[:160] or None,
             cycle=(args.get("cycle") or "").strip()[:20] or None,
-            status=status if status in STATUS_FILTERS else "validated",
+            status=status if status in STATUS_FILTERS else STATUS_FILTERS[0],
             countries=tuple(c for c in countries if _CODE.match(c)),
             view="level" if args.get("view") == "level" else "index",
             dimension=(args.get("dimension") or OVERALL).strip()[:100],
@@ -72,10 +73,10 @@ def allowed_statuses(user: User | None) -> tuple[str, ...]:
 
 def status_clause(user: User | None, status: str) -> sa.ColumnElement[bool]:
     """Assessments a status filter selects; user None (the command line) means no access limit."""
-    if status == "validated":
-        return Assessment.status == "validated"
+    if status == Status.VALIDATED:
+        return Assessment.status == Status.VALIDATED
     handed_in = Assessment.status.in_(HANDED_IN)
-    if status == "submitted" or (user is not None and not user.is_national):
+    if status == Status.SUBMITTED or (user is not None and not user.is_national):
         return handed_in
     if user is None:
         return sa.true()

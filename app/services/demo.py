@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import User
 from app.services import accounts, countries
+from app.vocabulary import Role
 
 DEMO_PASSWORD = "Demo-Customs-2026!"
 DEMO_DOMAIN = "demo.example"
@@ -13,13 +14,13 @@ def demo_accounts() -> list[dict]:
     """The demo accounts: a coordinator and a respondent per EEU member, an analyst and an admin."""
     people = []
     for code in countries.EEU_MEMBERS:
-        people.append({"email": f"{code.lower()}.coordinator@{DEMO_DOMAIN}", "role": "coordinator",
+        people.append({"email": f"{code.lower()}.coordinator@{DEMO_DOMAIN}", "role": Role.COORDINATOR,
                        "country_code": code, "name": f"Demo coordinator {code}"})
-        people.append({"email": f"{code.lower()}.respondent@{DEMO_DOMAIN}", "role": "respondent",
+        people.append({"email": f"{code.lower()}.respondent@{DEMO_DOMAIN}", "role": Role.RESPONDENT,
                        "country_code": code, "name": f"Demo respondent {code}"})
-    people.append({"email": f"analyst@{DEMO_DOMAIN}", "role": "analyst", "country_code": None,
+    people.append({"email": f"analyst@{DEMO_DOMAIN}", "role": Role.ANALYST, "country_code": None,
                    "name": "Demo analyst EEC"})
-    people.append({"email": f"admin@{DEMO_DOMAIN}", "role": "admin", "country_code": None,
+    people.append({"email": f"admin@{DEMO_DOMAIN}", "role": Role.ADMIN, "country_code": None,
                    "name": "Demo administrator"})
     return people
 

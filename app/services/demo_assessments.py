@@ -18,12 +18,13 @@ from app import audit
 from app.extensions import db
 from app.models import Answer, Assessment, ReviewFlag, User
 from app.services import questionnaires, scores
+from app.vocabulary import Status
 
 # An invented starting maturity per country (0..1) — illustrative only.
 PROFILES = {"AM": 0.42, "BY": 0.58, "KZ": 0.66, "KG": 0.36, "RU": 0.74}
 STAGE_DIFFICULTY = {"paperless": -0.5, "electronic": -0.25, "digital": 0.05, "smart": 0.3}
 CYCLES = ("2024", "2025", "2026")
-STATUS_2026 = {"RU": "validated", "KZ": "submitted", "BY": "returned", "AM": "draft", "KG": "draft"}
+STATUS_2026 = {"RU": Status.VALIDATED, "KZ": Status.SUBMITTED, "BY": Status.RETURNED, "AM": Status.DRAFT, "KG": Status.DRAFT}
 SHARE_ANSWERED_2026 = {"AM": 0.7, "KG": 0.35}
 MAIN_QUESTIONNAIRE = "digital-customs-maturity"
 #: The questionnaire version each demo cycle answers; a cycle whose version is not loaded uses the newest.
@@ -42,7 +43,7 @@ def seed_assessments() -> int:
             if _exists(code, MAIN_QUESTIONNAIRE, cycle):
                 continue
             version = cycle_version(cycle)
-            status = "validated" if cycle != "2026" else STATUS_2026[code]
+            status = Status.VALIDATED if cycle != "2026" else STATUS_2026[code]
             previous = _previous(code, CYCLES[step - 1]) if step else None
             _create(code, version, questionnaires.parsed(version), cycle, base + 0.08 * step, status, previous)
             created += 1
@@ -151,13 +152,13 @@ def _create(code, version, questionnaire: scoring.Questionnaire, cycle: str, mat
 
 
 def _stamp(assessment: Assessment, status: str, when: datetime, coordinator, analyst) -> None:
-    if status in ("submitted", "returned", "validated"):
+    if status != Status.DRAFT:
         assessment.submitted_at = when + timedelta(days=30)
         assessment.submitted_by_id = coordinator.id if coordinator else None
-    if status == "validated":
+    if status == Status.VALIDATED:
         assessment.validated_at = when + timedelta(days=40)
         assessment.validated_by_id = analyst.id if analyst else None
-    if status == "returned":
+    if status == Status.RETURNED:
         assessment.returned_at = when + timedelta(days=35)
         db.session.add(ReviewFlag(
             assessment_id=assessment.id, question_key=_first_key(assessment), created_by_id=analyst.id if analyst else None,

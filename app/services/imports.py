@@ -7,7 +7,6 @@ share the reading (import_files) and the checking (import_checks).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -22,7 +21,8 @@ from app.services.import_checks import Change, Conflict, Plan, Problem, check_me
 from app.services.import_files import ImportRefused, read_rows
 from app.services.locks import EDITABLE, changing, hold
 from app.services.questionnaires import find_by_label, parsed
-from app.services.workflow import Missing, submission_problems
+from app.services.workflow import Missing, submission_problems, transition
+from app.vocabulary import SUBMIT
 
 __all__ = ["ImportConflict", "ImportInvalid", "ImportRefused", "Imported", "NotSubmittable", "Preview", "Problem",
            "apply_upload", "import_file", "pending_preview", "preview_upload", "submit_imported"]
@@ -224,8 +224,5 @@ def submit_imported(assessment: Assessment) -> None:
     missing = submission_problems(assessment)
     if missing:
         raise NotSubmittable(missing)
-    before = assessment.status
-    assessment.status, assessment.submitted_at = "submitted", datetime.now(timezone.utc)
-    audit.record("assessment.submitted", assessment_id=assessment.id, before={"status": before},
-                 after={"status": "submitted", "source": "import"})
+    transition(SUBMIT, None, assessment, source="import")
     scores.rescore(assessment)

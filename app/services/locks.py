@@ -20,9 +20,8 @@ from app import database
 from app.extensions import db
 from app.models import Assessment
 from app.services.errors import StatusChanged
+from app.vocabulary import EDITABLE  # noqa: F401  (the statuses most units of work hold)
 
-#: statuses that accept answer changes (DESIGN.md §2: only drafts and returned assessments)
-EDITABLE = ("draft", "returned")
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.i18n import localised
 from app.models import Assessment, Country, Notification, User
 from app.services.questionnaires import parsed
+from app.vocabulary import Role
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def _path(notification: Notification, reader: User) -> str:
     adapter = current_app.url_map.bind("localhost")
     if notification.assessment_id is None:
         return adapter.build("assessments.index")
-    endpoint = "review.assessment" if reader.role == "analyst" else "assessments.overview"
+    endpoint = "review.assessment" if reader.role == Role.ANALYST else "assessments.overview"
     return adapter.build(endpoint, {"assessment_id": notification.assessment_id})
 
 

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import Assessment, Cycle, Notification, Reminder, ReviewFlag, User
 from app.services import cycles, deadlines, mail
 from app.services.notification_texts import email_text, render
+from app.vocabulary import NATIONAL_ROLES, Role
 
 
 class PreferenceError(ValueError):
@@ -42,16 +43,16 @@ def _people(*conditions) -> list[User]:
 
 
 def analysts() -> list[User]:
-    return _people(User.role == "analyst")
+    return _people(User.role == Role.ANALYST)
 
 
 def country_officials(country_code: str) -> list[User]:
     """Coordinators and respondents of the country."""
-    return _people(User.country_code == country_code, User.role.in_(("coordinator", "respondent")))
+    return _people(User.country_code == country_code, User.role.in_(NATIONAL_ROLES))
 
 
 def coordinators(country_code: str) -> list[User]:
-    return _people(User.country_code == country_code, User.role == "coordinator")
+    return _people(User.country_code == country_code, User.role == Role.COORDINATOR)
 
 
 def notify(users: list[User], kind: str, *, assessment: Assessment | None = None, cycle_id: int | None = None,

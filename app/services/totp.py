@@ -12,6 +12,7 @@ from flask import current_app
 from app import audit
 from app.extensions import db
 from app.models import User
+from app.vocabulary import STAFF_ROLES
 
 ISSUER = "Digital Customs Maturity"
 
@@ -59,7 +60,7 @@ def qr_data_uri(user: User, secret: str) -> str:
 
 def required_for(user: User) -> bool:
     """Staff must use the second factor when the configuration says so."""
-    return bool(current_app.config.get("REQUIRE_TOTP_FOR_STAFF")) and user.role in ("analyst", "admin")
+    return bool(current_app.config.get("REQUIRE_TOTP_FOR_STAFF")) and user.role in STAFF_ROLES
 
 
 def enable(user: User, secret: str, code: str) -> bool:

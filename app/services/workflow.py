@@ -12,9 +12,10 @@ from app import access, audit
 from app.extensions import db
 from app.models import Answer, Assessment, Attachment, AuditEvent, ReviewFlag, User
 from app.services import notifications, scores
-from app.services.errors import AssessmentError
-from app.services.locks import EDITABLE, changing
+from app.services.errors import AssessmentError, StatusChanged
+from app.services.locks import changing
 from app.services.questionnaires import parsed
+from app.vocabulary import RETURN, SUBMIT, VALIDATE, Role, Status, Transition
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,22 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _set_status(user: User | None, assessment: Assessment, status: str, **stamps) -> None:
-    """Change the status of an assessment the caller holds (locks.changing), with one audit event."""
+def transition(change: Transition, user: User | None, assessment: Assessment, **note) -> None:
+    """Apply one change of the transition table (app.vocabulary) to an assessment the caller holds; no commit.
+
+    The caller holds the assessment in one of `change.sources` (locks.changing or locks.hold). Fills in
+    `<stamp>_at` (now, UTC) and, when a user acts, `<stamp>_by_id`; records one audit event
+    `assessment.<target>` whose `after` also carries `note` (e.g. source="import").
+    """
     before = assessment.status
-    assessment.status = status
-    for name, value in stamps.items():
-        setattr(assessment, name, value)
-    audit.record(f"assessment.{status}", user=user, assessment_id=assessment.id,
-                 before={"status": before}, after={"status": status})
+    if before not in change.sources:
+        raise StatusChanged(before)
+    assessment.status = change.target
+    setattr(assessment, f"{change.stamp}_at", _now())
+    if user is not None:
+        setattr(assessment, f"{change.stamp}_by_id", user.id)
+    audit.record(f"assessment.{change.target}", user=user, assessment_id=assessment.id,
+                 before={"status": before}, after={"status": change.target, **note})
 
 
 def submission_problems(assessment: Assessment) -> list[Missing]:
@@ -66,13 +75,13 @@ def submission_problems(assessment: Assessment) -> list[Missing]:
 
 def submit(user: User, assessment: Assessment) -> list[Missing]:
     """Submit if nothing is missing (then answers are locked); returns what is missing; commits."""
-    with changing(assessment, EDITABLE):  # a status changed meanwhile: StatusChanged, not the role message
+    with changing(assessment, SUBMIT.sources):  # a status changed meanwhile: StatusChanged, not the role message
         if not access.can_submit(user, assessment):
             raise AssessmentError(_("Only the coordinator of this country can submit a draft or returned "
                                     "assessment."))
         problems = submission_problems(assessment)
         if not problems:
-            _set_status(user, assessment, "submitted", submitted_at=_now(), submitted_by_id=user.id)
+            transition(SUBMIT, user, assessment)
             notifications.on_submitted(user, assessment)
             scores.rescore(assessment)
     return problems
@@ -100,7 +109,7 @@ def add_flag(user: User, assessment: Assessment, question_key: str, comment: str
         parsed(assessment.questionnaire_version).question(question_key)
     except KeyError:
         raise AssessmentError(_("This question is not part of the questionnaire.")) from None
-    with changing(assessment, ("submitted",)):
+    with changing(assessment, (Status.SUBMITTED,)):
         flag = ReviewFlag(assessment_id=assessment.id, question_key=question_key, comment=comment[:5000],
                           created_by_id=user.id)
         db.session.add(flag)
@@ -113,10 +122,10 @@ def return_assessment(user: User, assessment: Assessment) -> None:
     """Send a submitted assessment back to the country; it needs at least one open flag; commits."""
     if not access.can_review(user):
         raise AssessmentError(_("Only a submitted assessment can be returned."))
-    with changing(assessment, ("submitted",)):
+    with changing(assessment, RETURN.sources):
         if not open_flags(assessment):
             raise AssessmentError(_("Flag at least one question before returning the assessment."))
-        _set_status(user, assessment, "returned", returned_at=_now(), returned_by_id=user.id)
+        transition(RETURN, user, assessment)
         notifications.on_returned(user, assessment)
 
 
@@ -132,7 +141,7 @@ def respond_to_flag(user: User, assessment: Assessment, flag_id: int, response: 
     response = (response or "").strip()
     if not response:
         raise AssessmentError(_("Write a reply to the analyst's comment."))
-    with changing(assessment, ("returned",)):
+    with changing(assessment, (Status.RETURNED,)):
         flag = db.session.get(ReviewFlag, flag_id, populate_existing=True)
         if (flag is None or flag.assessment_id != assessment.id or flag.state == "resolved"
                 or not access.can_respond_to_flags(user, assessment)):
@@ -165,7 +174,7 @@ def resolve_flag(user: User, assessment: Assessment, flag_id: int, reason: str) 
     reason = (reason or "").strip()
     if not reason:
         raise AssessmentError(_("Write why the flag is resolved."))
-    with changing(assessment, ("submitted",)):
+    with changing(assessment, (Status.SUBMITTED,)):
         flag = db.session.get(ReviewFlag, flag_id, populate_existing=True)
         if (flag is None or flag.assessment_id != assessment.id or not access.can_review(user)
                 or flag.state == "resolved"):
@@ -192,7 +201,7 @@ def validate(user: User, assessment: Assessment, resolutions: dict[int, str] | N
     if not access.can_review(user):
         raise AssessmentError(_("Only a submitted assessment can be validated."))
     resolutions = {key: (reason or "").strip() for key, reason in (resolutions or {}).items()}
-    with changing(assessment, ("submitted",)):
+    with changing(assessment, VALIDATE.sources):
         pending = [f for f in db.session.scalars(sa.select(ReviewFlag).where(
             ReviewFlag.assessment_id == assessment.id).order_by(ReviewFlag.id).execution_options(
             populate_existing=True)) if f.state != "resolved"]
@@ -201,7 +210,7 @@ def validate(user: User, assessment: Assessment, resolutions: dict[int, str] | N
             raise UnresolvedFlags(missing)
         for flag in pending:
             _resolve(user, assessment, flag, resolutions[flag.id])
-        _set_status(user, assessment, "validated", validated_at=_now(), validated_by_id=user.id)
+        transition(VALIDATE, user, assessment)
         notifications.on_validated(user, assessment)
 
 
@@ -233,12 +242,12 @@ def needs_action(user: User) -> list[tuple[Assessment, str]]:
 
 
 def _reason(user: User, assessment: Assessment) -> str | None:
-    if user.role == "analyst" and assessment.status == "submitted":
+    if user.role == Role.ANALYST and assessment.status == Status.SUBMITTED:
         return "review"
-    if user.is_national and assessment.status == "returned":
+    if user.is_national and assessment.status == Status.RETURNED:
         return "flags"
-    if user.role == "coordinator" and assessment.status == "draft":
+    if user.role == Role.COORDINATOR and assessment.status == Status.DRAFT:
         return "submit"
-    if user.role == "respondent" and assessment.status == "draft":
+    if user.role == Role.RESPONDENT and assessment.status == Status.DRAFT:
         return "answer"
     return None

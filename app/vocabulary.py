@@ -1,0 +1,62 @@
+"""The fixed vocabulary of the product, written once: assessment statuses, user roles, status transitions.
+
+The values are the strings stored in the database (CHECK constraints), written to CSV exports and
+used in URLs; a StrEnum member *is* that string, so comparisons with stored values, JSON audit rows
+and f-strings need no conversion. Migrations keep the literals (they describe the schema as it was).
+This module imports nothing of the app: models, access, services, views and commands all read it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """The lifecycle of an assessment (DESIGN.md §2): draft -> submitted -> validated, or -> returned -> submitted."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    VALIDATED = "validated"
+
+
+class Role(StrEnum):
+    """What a user does: national officials (one country) or EEC staff (no country)."""
+
+    RESPONDENT = "respondent"
+    COORDINATOR = "coordinator"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+#: roles that belong to exactly one country
+NATIONAL_ROLES = (Role.RESPONDENT, Role.COORDINATOR)
+#: EEC roles, with no country
+STAFF_ROLES = (Role.ANALYST, Role.ADMIN)
+
+#: statuses that accept answer changes (DESIGN.md §2: only drafts and returned assessments)
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+#: handed in and not yet final: the review queue
+UNDER_REVIEW = (Status.SUBMITTED, Status.RETURNED)
+#: handed in by the country (submitted or validated)
+HANDED_IN = (Status.SUBMITTED, Status.VALIDATED)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed status change: from any of `sources` to `target`.
+
+    `stamp` names the assessment's `<stamp>_at` / `<stamp>_by_id` columns the change fills in;
+    the audit action is `assessment.<target>`.
+    """
+
+    sources: tuple[Status, ...]
+    target: Status
+    stamp: str
+
+
+#: the one table of status changes (DESIGN.md §2); every change of Assessment.status goes through it
+SUBMIT = Transition(EDITABLE, Status.SUBMITTED, "submitted")
+RETURN = Transition((Status.SUBMITTED,), Status.RETURNED, "returned")
+VALIDATE = Transition((Status.SUBMITTED,), Status.VALIDATED, "validated")
+TRANSITIONS = (SUBMIT, RETURN, VALIDATE)

@@ -6,12 +6,16 @@ with the summaries are rendered by the templates from the same rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
-import scoring
-from app.charts import OVERALL, level_name
 from app.i18n import localised
+from app.labels import level_name
+from app.vocabulary import OVERALL
+
+if TYPE_CHECKING:  # annotations only: charts read score rows and never score
+    import scoring
 
 
 def _fmt(value: float) -> str:

@@ -7,14 +7,17 @@ engine stored it; this module only arranges them. Figures are plain dicts ({"dat
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
-import scoring
 from app.i18n import localised
-from app.services.dashboard import version_key
+from app.labels import level_name, level_names, numbered_level_name  # noqa: F401  (charts.level_names: pages)
+from app.vocabulary import OVERALL, version_key
 
-OVERALL = "_overall"
+if TYPE_CHECKING:  # annotations only: charts read score rows and never score
+    import scoring
+
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 #: one colour per level, light (level 0) to dark (top level): the heatmap is ordinal
 LEVEL_COLOURS = ("#eef1f5", "#c6dbef", "#6baed6", "#2b7bba", "#08306b", "#041c40")
@@ -22,27 +25,6 @@ LEVEL_COLOURS = ("#eef1f5", "#c6dbef", "#6baed6", "#2b7bba", "#08306b", "#041c40
 STAGE_COLOURS = ("#5a6478", "#1f63d6", "#1d7268", "#6a1fb0", "#e76f51", "#264653")
 TRACE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
                  "#17becf", "#bcbd22", "#7f7f7f")
-
-
-def level_name(questionnaire: scoring.Questionnaire, level: int | None, lang: str) -> str:
-    """Level 0 is "below the first stage"; level i names stage i (attained); "" when there is no level."""
-    if level is None or not questionnaire.stages:
-        return ""
-    if level == 0:
-        return _("Below “%(stage)s”", stage=localised(questionnaire.stages[0].label, lang))
-    return localised(questionnaire.stages[min(level, len(questionnaire.stages)) - 1].label, lang)
-
-
-def level_names(questionnaire: scoring.Questionnaire, lang: str) -> list[str]:
-    return [level_name(questionnaire, level, lang) for level in range(len(questionnaire.stages) + 1)]
-
-
-def numbered_level_name(questionnaire: scoring.Questionnaire, level: int | None, lang: str) -> str:
-    """'2 · Electronic', '0 · Below “Paperless”': the level number with the one vocabulary of level_name."""
-    if level is None:
-        return "—"
-    name = level_name(questionnaire, level, lang)
-    return f"{level} · {name}" if name else str(level)
 
 
 def overall_rule(questionnaire: scoring.Questionnaire) -> str:

@@ -6,12 +6,15 @@ lines so a reader sees which values score what (see app/charts.py for the patter
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
-import scoring
 from app.charts import TRACE_COLOURS, _figure, _layout, plain
 from app.i18n import localised
+
+if TYPE_CHECKING:  # annotations only: charts read score rows and never score
+    import scoring
 
 
 def band_lines(question: scoring.Question) -> list[tuple[float, str]]:

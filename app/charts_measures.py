@@ -5,12 +5,16 @@ Every figure is a stored measure result (attainment 0..1, status) as the engine 
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import gettext as _
 
-import scoring
 from app.charts import _figure, _layout, plain, wrap
 from app.i18n import localised
 from app.labels import measure_status_label
+
+if TYPE_CHECKING:  # annotations only: charts read score rows and never score
+    import scoring
 
 #: implemented, in progress, not started, no data (colour-blind-safe, dark to light)
 STATUS_ORDER = ("implemented", "in_progress", "not_started", "no_data")

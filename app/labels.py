@@ -2,9 +2,10 @@
 import re
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l, lazy_pgettext
+from flask_babel import gettext as _, lazy_gettext as _l, lazy_pgettext
 
 from scoring.seeds import SEED_LABELS
+from app.i18n import localised
 from app.vocabulary import Role, Status
 
 ROLE_LABELS = {
@@ -116,16 +117,12 @@ def source_labels(questionnaire, question, lang: str | None = None) -> list[str]
 
 def dimension_titles(questionnaire, keys) -> str:
     """Dimension titles in the UI language for stored keys (e.g. the weakest dimensions), joined by commas."""
-    from app.i18n import localised
-
     titles = {d.key: d.title for d in questionnaire.dimensions}
     return ", ".join(localised(titles[k]) if k in titles else k for k in keys or ())
 
 
 def describe_state(question, state: dict | None) -> str:
     """A one-line human reading of an audited answer state (value label, N/A, comment, link)."""
-    from flask_babel import gettext as _
-
     from app.i18n import current_language
 
     if not state:
@@ -139,6 +136,32 @@ def describe_state(question, state: dict | None) -> str:
         if state.get(field):
             parts.append(str(state[field]))
     return " · ".join(parts) or "—"
+
+
+def level_name(questionnaire, level: int | None, lang: str | None = None) -> str:
+    """The label of a maturity level of a questionnaire, in `lang` (the UI language by default).
+
+    Level 0 is "below the first stage"; level i names stage i (attained); "" when there is no level
+    (None, or a questionnaire without stages). DESIGN.md §4: the level is the number of stages attained.
+    """
+    if level is None or not questionnaire.stages:
+        return ""
+    if level == 0:
+        return _("Below “%(stage)s”", stage=localised(questionnaire.stages[0].label, lang))
+    return localised(questionnaire.stages[min(level, len(questionnaire.stages)) - 1].label, lang)
+
+
+def level_names(questionnaire, lang: str | None = None) -> list[str]:
+    """level_name of every level, 0 to the number of stages."""
+    return [level_name(questionnaire, level, lang) for level in range(len(questionnaire.stages) + 1)]
+
+
+def numbered_level_name(questionnaire, level: int | None, lang: str | None = None) -> str:
+    """'2 · Electronic', '0 · Below “Paperless”': the level number with level_name; "—" when there is no level."""
+    if level is None:
+        return "—"
+    name = level_name(questionnaire, level, lang)
+    return f"{level} · {name}" if name else str(level)
 
 
 def register(app: Flask) -> None:

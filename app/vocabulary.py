@@ -3,12 +3,16 @@
 The values are the strings stored in the database (CHECK constraints), written to CSV exports and
 used in URLs; a StrEnum member *is* that string, so comparisons with stored values, JSON audit rows
 and f-strings need no conversion. Migrations keep the literals (they describe the schema as it was).
-This module imports nothing of the app: models, access, services, views and commands all read it.
+This module imports nothing of the app (only scoring's OVERALL, the dimension key of an overall score
+row): models, access, services, charts, views and commands all read it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+from scoring import OVERALL  # noqa: F401  (re-exported for modules that must not import scoring: app.charts)
 
 
 class Status(StrEnum):
@@ -60,3 +64,8 @@ SUBMIT = Transition(EDITABLE, Status.SUBMITTED, "submitted")
 RETURN = Transition((Status.SUBMITTED,), Status.RETURNED, "returned")
 VALIDATE = Transition((Status.SUBMITTED,), Status.VALIDATED, "validated")
 TRANSITIONS = (SUBMIT, RETURN, VALIDATE)
+
+
+def version_key(version: str) -> tuple:
+    """Sort key for versions such as "2026.1" < "2026.2" < "2027.1" (numeric parts compare as numbers)."""
+    return tuple((0, int(p), "") if p.isascii() and p.isdigit() else (1, 0, p) for p in re.split(r"[.\-]", version))

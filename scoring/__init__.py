@@ -3,6 +3,7 @@
 Pure Python (PyYAML, jsonschema, numpy, pandas); no Flask, no SQLAlchemy.
 """
 
+from .assemble import OVERALL
 from .comparable import common_criteria, comparable_pairs, restrict
 from .crosswalk import crosswalk
 from .diff import Change, Diff, diff
@@ -20,7 +21,7 @@ from .version import SCORING_VERSION
 from .visibility import visible_questions
 
 __all__ = [
-    "Change", "Diff", "FORMATS", "HIDDEN_RULES", "MAX_DIGITS", "MEASURE_STATUSES", "SCORING_VERSION",
+    "Change", "Diff", "FORMATS", "HIDDEN_RULES", "MAX_DIGITS", "MEASURE_STATUSES", "OVERALL", "SCORING_VERSION",
     "AssessmentScore", "Band", "Dimension", "DimensionScore", "Gap", "Measure", "MeasureScore",
     "NextLevel", "NumberError", "Option", "Question", "Questionnaire", "QuestionnaireError", "Reference",
     "ScoreTable", "ScoringRules", "ShowIf", "Stage", "Supersedes", "ValidationIssue", "canonical_number",

@@ -103,14 +103,6 @@ def missing(assessment: Assessment) -> dict:
             "missing": workflow.submission_problems(assessment)}
 
 
-def level_name(questionnaire: scoring.Questionnaire, level: int | None) -> str:
-    """'2 · Electronic', '0 · Below “Paperless”' in the UI language (the vocabulary of app.charts.level_name)."""
-    from app.charts import numbered_level_name
-    from app.i18n import current_language
-
-    return numbered_level_name(questionnaire, level, current_language())
-
-
 def number_shown(value: str) -> str:
     """A stored number (canonical, with a point) as people of the page's language write it (ru: 9,5)."""
     from app.i18n import current_language

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import access
-from app import text as text_limits
+from app import labels, text as text_limits
 from app.assessments import bp, context
 from app.charts import overall_rule
 from app.assessments.forms import ActionForm, FlagResponseForm, StartForm, SubmitForm
@@ -151,7 +151,7 @@ def reply_to_flag(assessment_id: int, flag_id: int):
 
 bp.add_app_template_global(context.show_if_json, "show_if_json")
 bp.add_app_template_global(context.stage_labels, "stage_labels_of")
-bp.add_app_template_global(context.level_name, "level_name")
+bp.add_app_template_global(labels.numbered_level_name, "level_name")
 bp.add_app_template_global(context.number_shown, "number_shown")
 bp.add_app_template_global(context.number_hint, "number_hint")
 bp.add_app_template_global(text_limits.LIMITS, "text_limits")

@@ -100,7 +100,7 @@ def _confirm_page(item: Assessment, action: str, form, reasons: dict | None = No
     return render_template("review/confirm.html", assessment=item, action=action, form=form,
                            questionnaire=parsed(item.questionnaire_version),
                            flags=workflow.flags(item), reasons=reasons or {}, missing=missing or set(),
-                           score=scores.rows_for(item.id).get("_overall")), status
+                           score=scores.rows_for(item.id).get(scores.OVERALL)), status
 
 
 def _try(action, success: str) -> bool:

@@ -11,14 +11,14 @@ from datetime import datetime
 import sqlalchemy as sa
 
 import scoring
+from scoring import OVERALL
 from app import access
 from app.extensions import db
 from app.models import Assessment, Country, QuestionnaireVersion, ScoreRow, User
 from app.services.countries import EEU_MEMBERS
 from app.services.questionnaires import find_by_label, parsed
-from app.vocabulary import HANDED_IN, Status
+from app.vocabulary import HANDED_IN, Status, version_key
 
-OVERALL = "_overall"
 DEFAULT_QUESTIONNAIRE = "digital-customs-maturity"
 #: validated: validated only; submitted: handed in to the Commission (submitted or validated);
 #: all: every status (on the web, drafts and returned assessments of the user's own country only)
@@ -120,11 +120,6 @@ def resolve_version(user: User, filters: Filters) -> QuestionnaireVersion | None
     preferred = [v for v in candidates if v.questionnaire_id == DEFAULT_QUESTIONNAIRE]
     pool = preferred or candidates
     return max(pool, key=lambda v: version_key(v.version)) if pool else None
-
-
-def version_key(version: str) -> tuple:
-    """Sort key for versions such as "2026.1" < "2026.2" < "2027.1" (numeric parts compare as numbers)."""
-    return tuple((0, int(p), "") if p.isascii() and p.isdigit() else (1, 0, p) for p in re.split(r"[.\-]", version))
 
 
 def cycles(user: User, filters: Filters, version: QuestionnaireVersion) -> list[str]:

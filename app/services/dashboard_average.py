@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-OVERALL = "_overall"
+from scoring import OVERALL
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 import scoring
 from app import access, audit
-from app.charts import level_name
+from app.labels import level_name
 from app.extensions import db
 from app.i18n import localised
 from app.models import Answer, Assessment, Country, QuestionnaireVersion, ScoreRow, User

@@ -13,8 +13,7 @@ from app import database
 from app.extensions import db
 from app.models import Answer, Assessment, Attachment, ScoreRow
 from app.services.questionnaires import parsed
-
-OVERALL = "_overall"
+from scoring import OVERALL
 
 
 def has_evidence() -> sa.ColumnElement[bool]:

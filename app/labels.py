@@ -5,7 +5,7 @@ from flask import Flask
 from flask_babel import gettext as _, lazy_gettext as _l, lazy_pgettext
 
 from scoring.seeds import SEED_LABELS
-from app.i18n import localised
+from app.i18n import current_language, localised
 from app.vocabulary import Role, Status
 
 ROLE_LABELS = {
@@ -121,17 +121,32 @@ def dimension_titles(questionnaire, keys) -> str:
     return ", ".join(localised(titles[k]) if k in titles else k for k in keys or ())
 
 
+def answer_text(question, value: str, lang: str | None = None, *, unlabelled: str | None = None) -> str:
+    """A stored answer value (not None) as people read it, in `lang` (the UI language by default).
+
+    An option's label; a number with the question's unit ("12 %", the number as stored); any other
+    value (a free text, an option value the questionnaire does not list) as itself, or as `unlabelled`
+    when given (answers.csv: value_label is empty then, DESIGN.md §5). The one reading of an answer
+    for pages, the workbook, exports and the audit history.
+    """
+    if question.options:
+        label = question.option_label(value, lang or current_language())
+        if label:
+            return label
+    elif question.type == "number":
+        return f"{value} {localised(question.unit, lang)}".strip()
+    return value if unlabelled is None else unlabelled
+
+
 def describe_state(question, state: dict | None) -> str:
     """A one-line human reading of an audited answer state (value label, N/A, comment, link)."""
-    from app.i18n import current_language
-
     if not state:
         return "—"
     parts = []
     if state.get("not_applicable"):
         parts.append(_("Not applicable"))
-    elif state.get("value") is not None and hasattr(question, "option_label"):
-        parts.append(question.option_label(state["value"], current_language()) or str(state["value"]))
+    elif state.get("value") is not None and question is not None:
+        parts.append(answer_text(question, str(state["value"])))
     for field in ("comment", "response", "evidence_url", "filename"):
         if state.get(field):
             parts.append(str(state[field]))

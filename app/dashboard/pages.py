@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from app import access, chart_text, charts
 from app.i18n import localised
-from app.labels import source_labels
+from app.labels import answer_text, source_labels
 from app.models import Country, User
 from app.services import dashboard as service
 from app.services import cycles as cycle_service
@@ -179,8 +179,4 @@ def answer_label(question, gap: dict, lang: str) -> str:
     value = gap.get("value")
     if gap.get("not_answered") or value is None:
         return _("Not answered")
-    label = question.option_label(value, lang) if question.options else None
-    if label:
-        return label
-    unit = localised(question.unit, lang)
-    return f"{value} {unit}".strip()
+    return answer_text(question, value, lang)

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 import scoring
 from app import access, audit
-from app.labels import level_name
+from app.labels import answer_text, level_name
 from app.extensions import db
 from app.i18n import localised
 from app.models import Answer, Assessment, Country, QuestionnaireVersion, ScoreRow, User
@@ -291,11 +291,8 @@ class _AnswerDescriber:
             question = questionnaire.question(key)
         except KeyError:
             return ["", key, "", value or "", "", "true" if na else "false", None, None]
-        label = ""
-        if value is not None and question.options:
-            label = question.option_label(value, self.lang) or ""
-        elif value is not None and question.type == "number":
-            label = f"{value} {localised(question.unit, self.lang)}".strip()
+        label = answer_text(question, value, self.lang, unlabelled="") if value is not None else ""
+        if value is not None and question.type == "number":
             value = NumberText(value)
         points = question.points(value) if value is not None and not na and question.scored else None
         maximum = question.max_points if question.scored else None

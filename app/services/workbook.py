@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 import scoring
 from app.extensions import db
 from app.i18n import localised
-from app.labels import source_labels, status_label
+from app.labels import answer_text, source_labels, status_label
 from app.models import Answer, Assessment
 from app.services.questionnaires import parsed
 from app.text import for_file
@@ -218,8 +218,6 @@ def _question_row(ws, row, questionnaire, question: scoring.Question, answer: An
 def _shown_value(question: scoring.Question, answer: Answer | None, lang: str):
     if answer is None or answer.value is None:
         return None
-    if question.options:
-        return question.option_label(answer.value, lang) or answer.value
     if question.type == "number":
         # a stored number has at most 15 digits (scoring.numbers), which a float cell holds exactly;
         # anything else an older row holds is shown as the text it is
@@ -227,7 +225,7 @@ def _shown_value(question: scoring.Question, answer: Answer | None, lang: str):
             return answer.value
         number = float(answer.value)
         return int(number) if number.is_integer() and abs(number) < 1e15 else number
-    return answer.value
+    return answer_text(question, answer.value, lang)
 
 
 def _text(cell, value) -> None:

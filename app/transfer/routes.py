@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from app import access
 from app.i18n import current_language, localised
+from app.labels import answer_text
 from app.services import imports, workbook
 from app.services.assessments import AssessmentError
 from app.services.questionnaires import parsed
@@ -116,8 +117,6 @@ def shown(question, field: str, value) -> str:
         return _("Yes") if value else _("No")
     if value is None or value == "":
         return "—"
-    if field == "value" and question.options:
-        return question.option_label(value, current_language()) or value
-    if field == "value" and question.type == "number" and question.unit:
-        return f"{value} {localised(question.unit)}"
+    if field == "value":
+        return answer_text(question, value)
     return str(value)

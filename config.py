@@ -3,13 +3,16 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from scoring.flags import parse_bool
+
 BASE_DIR = Path(__file__).resolve().parent
 DEFAULT_SECRET = "dev-only-secret-change-me"
 
 
 def _bool(name: str, default: bool) -> bool:
+    """An on/off setting: unset keeps the default; any value that is not a yes word (scoring.flags) is off."""
     value = os.environ.get(name)
-    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+    return default if value is None else parse_bool(value) is True
 
 
 def _sqlite_url(path: Path) -> str:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .compiled import Compiled
+from .flags import parse_bool
 from .model import canonical_number
 
 COLUMNS = ("assessment_id", "question_key", "value", "not_applicable", "has_evidence")
@@ -141,7 +142,7 @@ def flags(column: Any, rows: int) -> np.ndarray:
 
 def _flag(value: Any) -> bool:
     if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "y")
+        return parse_bool(value) is True
     return False if pd.isna(value) else bool(value)
 
 

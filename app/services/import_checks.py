@@ -13,9 +13,7 @@ from app.models import Answer, Assessment
 from app.services import workbook
 from app.services.assessments import AssessmentError, answer_state, clean_changes
 from app.services.import_files import ImportRefused, SourceRow
-
-TRUE_WORDS = frozenset({"yes", "true", "1", "y", "да", "д", "x"})
-FALSE_WORDS = frozenset({"no", "false", "0", "n", "нет", "н"})
+from scoring.flags import parse_bool
 
 
 @dataclass(frozen=True)
@@ -140,15 +138,15 @@ def _clean(question: scoring.Question, fields: dict, decimal: str | None) -> dic
 
 
 def _flag(raw) -> bool:
-    if raw is None or isinstance(raw, bool):
-        return bool(raw)
-    word = str(raw).strip().casefold()
-    if isinstance(raw, (int, float)) and raw in (0, 1):
-        return bool(raw)
-    if word in TRUE_WORDS or word == _("Yes").casefold():
-        return True
-    if word in FALSE_WORDS or word == _("No").casefold():
+    """The not_applicable cell: empty is no; a yes/no word (scoring.flags) or the UI's own Yes/No."""
+    if raw is None:
         return False
+    found = parse_bool(raw)
+    if found is not None:
+        return found
+    word = str(raw).strip().casefold()
+    if word in (_("Yes").casefold(), _("No").casefold()):
+        return word == _("Yes").casefold()
     raise AssessmentError(_("“%(value)s” in the column not_applicable is not yes or no.", value=str(raw)[:40]))
 
 

@@ -103,7 +103,7 @@ def _answer(rng: random.Random, assessment_id: int, q, user_id: int, stamp: date
 # ---- the two exports, each measured in its own process ------------------------------------------
 
 def streamed(target: str) -> int:
-    from app.exports import formats
+    from app.services import export_formats as formats
     from app.services import exports
     from app.services.dashboard import Filters
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from app.extensions import db
 from app.models import AuditEvent
-from app.exports import formats
+from app.services import export_formats as formats
 from app.services import scores
 from tests.test_dashboard_data import seeded  # noqa: F401  (fixture)
 

@@ -11,9 +11,9 @@ from app.admin.forms import ActionForm, UserForm
 from app.extensions import db
 from app.i18n import current_language
 from app.models import Country, User
-from app.exports.formats import csv_chunks
 from app.services import accounts, questionnaires, throttle
 from app.services import audit_log as audit_log_service
+from app.services.export_formats import csv_chunks
 from app.vocabulary import Role
 
 

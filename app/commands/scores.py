@@ -4,8 +4,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from app.exports import formats
-from app.services import exports, scores, sensitivity
+from app.services import export_formats as formats, exports, scores, sensitivity
 from app.services.dashboard import STATUS_FILTERS, Filters
 from scoring import HIDDEN_RULES
 from scoring.sensitivity import thresholds

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 
 from app.i18n import current_language
 from app.services import exports
-from app.exports import bp, formats
+from app.exports import bp
+from app.services import export_formats as formats
 from app.services.dashboard import Filters, allowed_statuses, versions_with_data
 
 

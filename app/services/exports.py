@@ -1,6 +1,6 @@
 """The rows of scores.csv, answers.csv and the workbook's sheets (DESIGN.md §5), in constant memory.
 
-Rows come from server-side-batched queries (yield_per) one at a time; app.exports.formats writes
+Rows come from server-side-batched queries (yield_per) one at a time; app.services.export_formats writes
 them as CSV chunks or an XLSX workbook. Every number is a stored ScoreRow value or the
 questionnaire's own points; nothing is scored here.
 """

@@ -45,7 +45,8 @@ def _prepare_instance(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app import database, formatting, i18n, labels, navigation
-    from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, mail, migrate
+    from app.extensions import babel, bootstrap, csrf, db, mail, migrate
+    from app.web_extensions import limiter, login_manager
 
     from app import audit, models  # noqa: F401  (mappers and the audit guard)
 
@@ -68,7 +69,7 @@ def _init_extensions(app: Flask) -> None:
 def _configure_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from app.extensions import login_manager
+    from app.web_extensions import login_manager
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to open this page.")

@@ -1,9 +1,10 @@
-"""Extension objects, created apart from the app so models and blueprints can import them."""
+"""Extension objects, created apart from the app so that models and services can import them.
+
+Views and commands do not import this module (they would reach the database session `db`); the
+extensions they use live in app.web_extensions. Both rules are import contracts (pyproject.toml).
+"""
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,8 +28,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
-login_manager = LoginManager()
 babel = Babel()
 bootstrap = Bootstrap5()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 mail = Mail()

@@ -5,7 +5,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp
 from app.auth.forms import LoginForm, LogoutForm
-from app.extensions import limiter, login_manager
+from app.web_extensions import limiter, login_manager
 from app.redirects import safe_next
 from app.services import accounts, sessions, throttle
 

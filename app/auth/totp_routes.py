@@ -7,10 +7,11 @@ from flask_login import current_user, login_required
 
 from app.auth import bp
 from app.auth.forms import TotpForm
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import User
 from app.redirects import safe_next
 from app.services import accounts, throttle, totp
+from app.web_extensions import limiter
 
 PENDING_SECONDS = 300
 OPEN_ENDPOINTS = {"auth.security", "auth.logout", "auth.login", "auth.verify", "auth.change_password", "static",

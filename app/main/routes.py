@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from app.main import bp
-from app.extensions import limiter
+from app.web_extensions import limiter
 from app.redirects import safe_next
 from app.services import accounts, cycles, health, workflow
 

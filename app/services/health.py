@@ -21,9 +21,7 @@ def migration_heads(directory: str) -> frozenset[str]:
 
 def check() -> dict[str, str]:
     """{"status": "ok"|"fail", "database": ..., "migrations": ...}; never raises."""
-    from app import _migrations_dir
-
-    heads = migration_heads(str(current_app.config.get("MIGRATIONS_DIR", _migrations_dir())))
+    heads = migration_heads(current_app.extensions["migrate"].directory)  # as create_app configured it
     try:
         with db.engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
+from app.redirects import local_path
 
 
 def _titles() -> dict[int, str]:
@@ -59,8 +60,9 @@ def _back_link() -> str | None:
     """Where the user came from, when that is a page of this site (so an error page always has a way back)."""
     referrer = request.referrer or ""
     same_page = request.method == "GET" and referrer.rstrip("/") == request.url.rstrip("/")
-    if referrer.startswith(request.host_url) and not same_page:
-        return referrer  # after a refused POST this is the form itself, shown afresh by GET
+    path = local_path(referrer, request.host_url)
+    if path and not same_page:
+        return path  # after a refused POST this is the form itself, shown afresh by GET
     return None
 
 

@@ -28,3 +28,14 @@ def is_safe_path(target: object) -> bool:
 def safe_next(target: object, default: str) -> str:
     """target when it is a safe local path (is_safe_path), else default."""
     return target if is_safe_path(target) else default
+
+
+def local_path(url: object, host_url: str) -> str | None:
+    """The path of an absolute URL of this site (`host_url`, e.g. "https://host/"), if is_safe_path allows it; else None.
+
+    For links back to where a user came from (the Referer header), which browsers send absolute.
+    """
+    if not isinstance(url, str) or not url.startswith(host_url):
+        return None
+    path = "/" + url[len(host_url):]
+    return path if is_safe_path(path) else None

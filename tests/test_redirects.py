@@ -99,3 +99,22 @@ def test_no_accepted_value_leads_to_another_host():
             assert not seen.scheme and not seen.netloc and seen.path.startswith("/"), target
 
     check()
+
+
+def test_a_link_back_is_the_local_path_of_a_referrer_on_this_site_only():
+    from app.redirects import local_path
+
+    assert local_path("http://host/assessments/3?tab=a", "http://host/") == "/assessments/3?tab=a"
+    assert local_path("http://host/", "http://host/") == "/"
+    assert local_path("http://other/assessments/3", "http://host/") is None
+    assert local_path("http://host//evil.example/", "http://host/") is None
+    assert local_path("http://host/%5Cevil.example", "http://host/") is None
+    assert local_path(None, "http://host/") is None
+
+
+def test_an_error_page_links_back_only_to_a_page_of_this_site(client):
+    page = client.get("/no-such-page", headers={"Referer": "http://localhost/login?next=/x"}).get_data(as_text=True)
+    assert 'href="/login?next=/x" data-testid="error-back"' in page
+    for referrer in ("http://evil.example/", "http://localhost//evil.example/", "http://localhost/no-such-page"):
+        page = client.get("/no-such-page", headers={"Referer": referrer}).get_data(as_text=True)
+        assert 'data-testid="error-back"' not in page, referrer

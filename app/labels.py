@@ -121,19 +121,21 @@ def dimension_titles(questionnaire, keys) -> str:
     return ", ".join(localised(titles[k]) if k in titles else k for k in keys or ())
 
 
-def answer_text(question, value: str, lang: str | None = None, *, unlabelled: str | None = None) -> str:
+def answer_text(question, value: str, lang: str | None = None, *, unlabelled: str | None = None,
+                unit: bool = True) -> str:
     """A stored answer value (not None) as people read it, in `lang` (the UI language by default).
 
-    An option's label; a number with the question's unit ("12 %", the number as stored); any other
-    value (a free text, an option value the questionnaire does not list) as itself, or as `unlabelled`
-    when given (answers.csv: value_label is empty then, DESIGN.md §5). The one reading of an answer
-    for pages, the workbook, exports and the audit history.
+    An option's label; a number with the question's unit ("12 %", the number as stored; without the
+    unit when `unit` is false, as the audit history shows it); any other value (a free text, an option
+    value the questionnaire does not list) as itself, or as `unlabelled` when given (answers.csv:
+    value_label is empty then, DESIGN.md §5). The one reading of an answer for pages, the workbook,
+    exports and the audit history.
     """
     if question.options:
         label = question.option_label(value, lang or current_language())
         if label:
             return label
-    elif question.type == "number":
+    elif question.type == "number" and unit:
         return f"{value} {localised(question.unit, lang)}".strip()
     return value if unlabelled is None else unlabelled
 
@@ -146,7 +148,7 @@ def describe_state(question, state: dict | None) -> str:
     if state.get("not_applicable"):
         parts.append(_("Not applicable"))
     elif state.get("value") is not None and question is not None:
-        parts.append(answer_text(question, str(state["value"])))
+        parts.append(answer_text(question, str(state["value"]), unit=False))
     for field in ("comment", "response", "evidence_url", "filename"):
         if state.get(field):
             parts.append(str(state[field]))

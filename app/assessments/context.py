@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import scoring
 from app.extensions import db
 from app.models import Answer, Assessment, ReviewFlag
-from app.services import attachments, scores
+from app.services import answers as stored_answers, attachments, scores
 from app.services.questionnaires import parsed
 
 
@@ -23,12 +23,10 @@ class Progress:
 
 
 def answers_of(assessment: Assessment) -> dict[str, Answer]:
-    return {a.question_key: a for a in db.session.scalars(
-        sa.select(Answer).where(Answer.assessment_id == assessment.id))}
+    return stored_answers.by_key(assessment.id)
 
 
-def visible_keys(questionnaire: scoring.Questionnaire, answers: dict[str, Answer]) -> frozenset[str]:
-    return scoring.visible_questions(questionnaire, {k: (a.value, a.not_applicable) for k, a in answers.items()})
+visible_keys = stored_answers.visible_keys
 
 
 def progress_by_dimension(assessment: Assessment) -> dict[str, Progress]:

@@ -11,7 +11,7 @@ import scoring
 from app import access, audit, database
 from app.extensions import db
 from app.models import Answer, Assessment, Country, QuestionnaireVersion, User
-from app.services import answer_values, scores
+from app.services import answer_values, answers as stored_answers, scores
 from app.services.errors import AnswerLocked, AssessmentError, DuplicateAssessment, StatusChanged
 from app.services.locks import EDITABLE, changing
 from app.services.questionnaires import parsed
@@ -130,10 +130,8 @@ def _carry_forward(user: User, assessment: Assessment, version: QuestionnaireVer
 
 def _live_answers(source: Assessment) -> dict[str, Answer]:
     """The answers of an assessment that count: an answer whose question show_if hides is left behind."""
-    answers = {a.question_key: a for a in db.session.scalars(
-        sa.select(Answer).where(Answer.assessment_id == source.id))}
-    visible = scoring.visible_questions(parsed(source.questionnaire_version),
-                                        {k: (a.value, a.not_applicable) for k, a in answers.items()})
+    answers = stored_answers.by_key(source.id)
+    visible = stored_answers.visible_keys(parsed(source.questionnaire_version), answers)
     return {k: a for k, a in answers.items() if k in visible}
 
 
@@ -222,9 +220,8 @@ def _check_visible(assessment: Assessment, question: scoring.Question, clean: di
         return
     if clean.get("value") is None and not clean.get("not_applicable"):
         return  # clearing an answer is always allowed
-    values = {a.question_key: (a.value, a.not_applicable) for a in db.session.scalars(
-        sa.select(Answer).where(Answer.assessment_id == assessment.id))}
-    if question.key not in scoring.visible_questions(parsed(assessment.questionnaire_version), values):
+    answers = stored_answers.by_key(assessment.id)
+    if question.key not in stored_answers.visible_keys(parsed(assessment.questionnaire_version), answers):
         raise AssessmentError(_("This question does not apply given your earlier answers."))
 
 

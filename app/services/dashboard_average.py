@@ -4,8 +4,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from scoring import OVERALL
-
 
 @dataclass(frozen=True)
 class Average:

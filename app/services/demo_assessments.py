@@ -17,7 +17,7 @@ import scoring
 from app import audit
 from app.extensions import db
 from app.models import Answer, Assessment, ReviewFlag, User
-from app.services import questionnaires, scores
+from app.services import answers as stored_answers, questionnaires, scores
 from app.vocabulary import Status
 
 # An invented starting maturity per country (0..1) — illustrative only.
@@ -81,8 +81,8 @@ def carried_forward(previous: Assessment | None, questionnaire: scoring.Question
     """
     if previous is None:
         return {}
-    old = {a.question_key: a.value for a in db.session.scalars(
-        sa.select(Answer).where(Answer.assessment_id == previous.id)) if a.value is not None and not a.not_applicable}
+    old = {key: a.value for key, a in stored_answers.by_key(previous.id).items()
+           if a.value is not None and not a.not_applicable}
     older_q = questionnaires.parsed(previous.questionnaire_version)
     if older_q.version != questionnaire.version:
         old = scoring.crosswalk(older_q, questionnaire, old)

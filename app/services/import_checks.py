@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 import scoring
 from app import text
-from app.extensions import db
 from app.models import Answer, Assessment
 from app.services import workbook
 from app.services.assessments import AssessmentError, answer_state, clean_changes
@@ -60,11 +58,6 @@ class Plan:
     @property
     def ready(self) -> bool:
         return bool(self.changes) and not self.problems and not self.conflicts
-
-
-def current_answers(assessment_id: int) -> dict[str, Answer]:
-    return {a.question_key: a for a in db.session.scalars(
-        sa.select(Answer).where(Answer.assessment_id == assessment_id))}
 
 
 def plan(questionnaire: scoring.Questionnaire, answers: dict[str, Answer], rows: list[SourceRow], *,

@@ -14,10 +14,10 @@ from flask_babel import gettext as _
 from app import access, audit, database, text
 from app.extensions import db
 from app.models import Assessment, Country, User
-from app.services import import_pending, scores
+from app.services import answers as stored_answers, import_pending, scores
 from app.services.assessments import (AnswerConflict, AnswerLocked, AssessmentError, DuplicateAssessment,
                                       answer_state, apply_answer, insert_assessment)
-from app.services.import_checks import Change, Conflict, Plan, Problem, check_meta, current_answers, plan
+from app.services.import_checks import Change, Conflict, Plan, Problem, check_meta, plan
 from app.services.import_files import ImportRefused, read_rows
 from app.services.locks import EDITABLE, changing, hold
 from app.services.questionnaires import find_by_label, parsed
@@ -44,7 +44,7 @@ def preview_upload(user: User, assessment: Assessment, filename: str, data: byte
     _check_editor(user, assessment)
     rows, meta = read_rows(filename, data)
     check_meta(meta, assessment=assessment)
-    result = plan(parsed(assessment.questionnaire_version), current_answers(assessment.id), rows, revisions=True,
+    result = plan(parsed(assessment.questionnaire_version), stored_answers.by_key(assessment.id), rows, revisions=True,
                   decimal=decimal)
     token = (import_pending.save(user, assessment, filename, result.changes, result.unchanged)
              if result.ready else None)
@@ -89,7 +89,7 @@ def _check_editor(user: User, assessment: Assessment) -> None:
 
 
 def _stale(assessment: Assessment, changes: list[Change]) -> list[Conflict]:
-    answers = current_answers(assessment.id)
+    answers = stored_answers.by_key(assessment.id)
     return [_conflict(c, answer_state(answers.get(c.key), c.key)) for c in changes
             if c.base_revision is not None and c.base_revision != (answers[c.key].revision if c.key in answers else 0)]
 
@@ -162,7 +162,7 @@ def _import_rows(filename: str, rows, version, country_code: str, cycle: str, su
         _check_existing(assessment, version)
         if assessment is not None:
             hold(assessment, EDITABLE)  # the answers planned against stay as read until the commit
-        answers = current_answers(assessment.id) if assessment else {}
+        answers = stored_answers.by_key(assessment.id) if assessment else {}
         result = plan(parsed(version), answers, rows, revisions=False, decimal=decimal)
         if result.problems:
             raise ImportInvalid(result.problems)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import openpyxl
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -15,10 +14,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 import scoring
-from app.extensions import db
 from app.i18n import localised
 from app.labels import answer_text, source_labels, status_label
 from app.models import Answer, Assessment
+from app.services import answers as stored_answers
 from app.services.questionnaires import parsed
 from app.text import for_file
 
@@ -72,8 +71,7 @@ def filename(assessment: Assessment) -> str:
 def build(assessment: Assessment, lang: str) -> bytes:
     """The workbook of an assessment: instructions, one sheet per dimension, current answers."""
     questionnaire = parsed(assessment.questionnaire_version)
-    answers = {a.question_key: a for a in db.session.scalars(
-        sa.select(Answer).where(Answer.assessment_id == assessment.id))}
+    answers = stored_answers.by_key(assessment.id)
     wb = openpyxl.Workbook()
     _instructions(wb.active, assessment, questionnaire, lang)
     lists = _Lists(wb.create_sheet(LISTS_SHEET), lang)

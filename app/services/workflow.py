@@ -7,11 +7,10 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-import scoring
 from app import access, audit
 from app.extensions import db
-from app.models import Answer, Assessment, Attachment, AuditEvent, ReviewFlag, User
-from app.services import notifications, scores
+from app.models import Assessment, Attachment, AuditEvent, ReviewFlag, User
+from app.services import answers as stored_answers, notifications, scores
 from app.services.errors import AssessmentError, StatusChanged
 from app.services.locks import changing
 from app.services.questionnaires import parsed
@@ -52,11 +51,10 @@ def transition(change: Transition, user: User | None, assessment: Assessment, **
 def submission_problems(assessment: Assessment) -> list[Missing]:
     """Required visible questions without an answer, required evidence missing, open flags."""
     questionnaire = parsed(assessment.questionnaire_version)
-    answers = {a.question_key: a for a in db.session.scalars(
-        sa.select(Answer).where(Answer.assessment_id == assessment.id))}
+    answers = stored_answers.by_key(assessment.id)
     attached = set(db.session.scalars(sa.select(Attachment.question_key).where(
         Attachment.assessment_id == assessment.id)))
-    visible = scoring.visible_questions(questionnaire, {k: (a.value, a.not_applicable) for k, a in answers.items()})
+    visible = stored_answers.visible_keys(questionnaire, answers)
     missing = []
     for q in questionnaire.questions:
         if q.key not in visible:

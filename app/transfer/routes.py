@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import access
-from app.i18n import current_language, localised
+from app.i18n import current_language
 from app.labels import answer_text
 from app.services import imports, workbook
 from app.services.assessments import AssessmentError

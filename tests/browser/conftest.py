@@ -71,6 +71,16 @@ def live_server(tmp_path_factory):
         yield server
 
 
+def wait_saved(page) -> None:
+    """Until the autosave says every change of the section is saved (nothing queued, sent or refused)."""
+    page.wait_for_selector("#save-status[data-state=saved]")
+
+
+def saving(key: str):
+    """A predicate for page.expect_response: the answer to the autosave POST of one question."""
+    return lambda response: response.request.method == "POST" and response.url.endswith(f"/answers/{key}")
+
+
 def login(page, base_url: str, email: str, password: str) -> None:
     page.goto(f"{base_url}/login")
     page.fill("input[name=email]", email)

@@ -90,6 +90,11 @@ def run_axe(page) -> list[dict]:
                  nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))})))""", AXE_TAGS)
 
 
+#: every drawn, visible chart is as wide as its box again (Plotly's responsive re-layout is done)
+CHARTS_FIT = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).every(p =>
+    !p.offsetParent || !p._fullLayout || Math.abs(p._fullLayout.width - p.getBoundingClientRect().width) < 2)"""
+
+
 def overflow(page) -> int:
     """How many CSS pixels the page is wider than the window (horizontal scrolling)."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -98,7 +103,7 @@ def overflow(page) -> int:
 def check_page(page, label: str, problems: list[str]) -> None:
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        page.wait_for_timeout(150)  # charts re-layout on resize
+        page.wait_for_function(CHARTS_FIT)  # responsive charts re-layout after a resize
         for violation in run_axe(page):
             problems.append(f"{label} @{width}px: {violation['id']} ({violation['impact']}): {violation['help']} "
                             f"-> {violation['nodes']}")

@@ -5,7 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.services.demo import DEMO_PASSWORD
-from tests.browser.conftest import login
+from tests.browser.conftest import login, saving, wait_saved
 from tests.conftest import DATA
 
 pytestmark = pytest.mark.browser
@@ -33,20 +33,16 @@ def _section(page, base, assessment, dimension="legal"):
     page.goto(f"{base}/assessments/{assessment}/section/{dimension}")
 
 
-def _wait_saved(page):
-    page.wait_for_selector("#save-status[data-state=saved]")
-
-
 def test_a_respondent_fills_in_a_section_and_sees_the_values_after_reload(page, live_server, assessment):
     login(page, live_server.url, RESPONDENT, DEMO_PASSWORD)
     _section(page, live_server.url, assessment)
     page.check("#legal\\.e-docs-3")  # "Full"
     page.wait_for_selector("#q-legal\\.e-signature:not(.d-none)")  # skip logic shows the follow-up
-    page.fill("#legal\\.e-docs-comment", "Law No. 45 of 2024, article 3")
-    page.wait_for_timeout(900)
-    _wait_saved(page)
+    with page.expect_response(saving("legal.e-docs")):  # sent after the typing pause
+        page.fill("#legal\\.e-docs-comment", "Law No. 45 of 2024, article 3")
+    wait_saved(page)
     page.check("#legal\\.e-signature-1")  # "Yes": a second radio group on the same page
-    _wait_saved(page)
+    wait_saved(page)
     page.reload()
     assert page.is_checked("#legal\\.e-docs-3") and page.is_checked("#legal\\.e-signature-1")
     assert page.input_value("#legal\\.e-docs-comment") == "Law No. 45 of 2024, article 3"
@@ -61,14 +57,14 @@ def test_two_people_editing_the_same_answer_see_the_conflict_and_lose_nothing(br
     _section(a, live_server.url, assessment)
     _section(b, live_server.url, assessment)
     a.check("#legal\\.e-docs-2")  # Partial
-    _wait_saved(a)
+    wait_saved(a)
     b.check("#legal\\.e-docs-3")  # Full, based on the stale revision
     b.wait_for_selector("#save-status[data-state=conflict]")
     panel = b.locator("#q-legal\\.e-docs .conflict-panel")
     assert "Partial" in panel.locator(".theirs").inner_text()
     assert "Full" in panel.locator(".mine").inner_text()
     b.click("#q-legal\\.e-docs .keep-mine")
-    _wait_saved(b)
+    wait_saved(b)
     a.reload()
     assert a.is_checked("#legal\\.e-docs-3")
     first.close()
@@ -86,7 +82,7 @@ def test_an_edit_made_offline_is_saved_when_the_connection_returns(browser, live
     pending = page.evaluate(f"localStorage.getItem('cm:pending:{assessment}')")
     assert '"12"' in pending
     context.set_offline(False)
-    _wait_saved(page)
+    wait_saved(page)
     page.reload()
     assert page.input_value("#release\\.hours-value") == "12"
     context.close()
@@ -99,11 +95,11 @@ def test_the_full_cycle_submit_flag_return_answer_validate(browser, live_server,
     country.check("#legal\\.e-docs-3")
     country.fill("#legal\\.e-docs-url", "https://law.example.am/45")
     country.check("#legal\\.e-signature-1")
-    _wait_saved(country)
+    wait_saved(country)
     _section(country, live_server.url, assessment, "release")
-    country.fill("#release\\.hours-value", "3")
-    country.wait_for_timeout(900)
-    _wait_saved(country)
+    with country.expect_response(saving("release.hours")):  # sent after the typing pause
+        country.fill("#release\\.hours-value", "3")
+    wait_saved(country)
     country.goto(f"{live_server.url}/assessments/{assessment}/submit")
     country.click("main form [type=submit]")
     assert country.inner_text("[data-testid=status]") == "Submitted"
@@ -155,7 +151,7 @@ def test_an_edit_made_after_the_session_ended_is_kept_and_saved_after_login(brow
     page.wait_for_selector("#save-status[data-state=session]")
     login(page, live_server.url, RESPONDENT, DEMO_PASSWORD)
     _section(page, live_server.url, assessment, "release")
-    _wait_saved(page)
+    wait_saved(page)
     page.reload()
     assert page.input_value("#release\\.hours-value") == "30"
     assert page.evaluate(f"localStorage.getItem('cm:pending:{assessment}')") == "{}"
@@ -177,7 +173,7 @@ def test_a_follow_up_answered_right_after_its_condition_is_saved_too(page, live_
     _section(page, live_server.url, assessment)
     page.check("#legal\\.e-docs-3")  # shows the follow-up question...
     page.check("#legal\\.e-signature-1")  # ...which is answered before the first save has returned
-    _wait_saved(page)
+    wait_saved(page)
     page.reload()
     assert page.is_checked("#legal\\.e-docs-3") and page.is_checked("#legal\\.e-signature-1")
     assert page.inner_text("#q-legal\\.e-signature .question-status") == ""

@@ -5,7 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.services.demo import DEMO_PASSWORD
-from tests.browser.conftest import login
+from tests.browser.conftest import login, saving, wait_saved
 from tests.conftest import DATA
 from tests.smtp_sink import configure_mail, smtp_sink  # noqa: F401  (fixture)
 
@@ -30,10 +30,6 @@ def _page(browser, live_server, email):
 def _bell(page) -> str:
     badge = page.locator("[data-testid=unread-count]")
     return badge.inner_text() if badge.count() else "0"
-
-
-def _wait_saved(page):
-    page.wait_for_selector("#save-status[data-state=saved]")
 
 
 def test_a_cycle_from_opening_to_closing(browser, live_server, smtp_sink):
@@ -68,11 +64,11 @@ def test_a_cycle_from_opening_to_closing(browser, live_server, smtp_sink):
     country.check("#legal\\.e-docs-3")
     country.fill("#legal\\.e-docs-url", "https://law.example.am/45")
     country.check("#legal\\.e-signature-1")
-    _wait_saved(country)
+    wait_saved(country)
     country.goto(f"{base}/assessments/{assessment}/section/release")
-    country.fill("#release\\.hours-value", "3")
-    country.wait_for_timeout(900)
-    _wait_saved(country)
+    with country.expect_response(saving("release.hours")):  # sent after the typing pause
+        country.fill("#release\\.hours-value", "3")
+    wait_saved(country)
     country.goto(f"{base}/assessments/{assessment}/submit")
     country.click("main form [type=submit]")
     assert country.inner_text("[data-testid=status]") == "Submitted"

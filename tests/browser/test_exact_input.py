@@ -83,8 +83,8 @@ def test_a_refused_link_keeps_its_text_says_not_saved_and_leaving_warns(page, li
     assert stored(live_server, assessment, "release.hours") is None
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
-    page.close(run_before_unload=True)
-    page.wait_for_timeout(500)
+    with page.expect_event("dialog"):
+        page.close(run_before_unload=True)
     assert dialogs == ["beforeunload"]
 
 

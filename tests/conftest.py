@@ -2,7 +2,9 @@
 import contextlib
 import os
 import uuid
+from datetime import datetime, timedelta, timezone
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 
@@ -163,3 +165,19 @@ def save(client):
                            json={"base_revision": base_revision, **fields})
 
     return post
+
+
+#: the moment second-factor codes are checked at in tests (the totp_code fixture fixes the clock there)
+TOTP_NOW = datetime(2026, 11, 30, 12, 0, 10, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def totp_code(monkeypatch):
+    """Fix the second factor's clock (app.services.totp.now) at TOTP_NOW; no test depends on the real clock.
+
+    Returns code(secret, steps=0): the 6-digit code of `steps` 30-second steps after TOTP_NOW.
+    """
+    from app.services import totp
+
+    monkeypatch.setattr(totp, "now", lambda: TOTP_NOW)
+    return lambda secret, steps=0: pyotp.TOTP(secret).at(TOTP_NOW + timedelta(seconds=30 * steps))

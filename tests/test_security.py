@@ -1,9 +1,7 @@
 """CSRF on every state change (autosave included), login rate limit, second factor."""
 import re
-import time
 import urllib.parse
 
-import pyotp
 import pytest
 
 from app import create_app
@@ -79,17 +77,17 @@ def test_logins_are_rate_limited(tmp_path):
         db.engine.dispose()
 
 
-def _enrol(client):
+def _enrol(client, totp_code):
     page = client.get("/account/security").get_data(as_text=True)
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
-    client.post("/account/security", data={"code": pyotp.TOTP(secret).now()})
+    client.post("/account/security", data={"code": totp_code(secret)})
     return secret
 
 
-def test_a_user_enrols_a_second_factor_and_then_needs_a_code(app, client, auth, make_user):
+def test_a_user_enrols_a_second_factor_and_then_needs_a_code(app, client, auth, make_user, totp_code):
     user = make_user("analyst")
     auth.login(user)
-    secret = _enrol(client)
+    secret = _enrol(client, totp_code)
     auth.logout()
     response = auth.login(user)
     assert response.location == "/login/verify"
@@ -97,16 +95,16 @@ def test_a_user_enrols_a_second_factor_and_then_needs_a_code(app, client, auth, 
     client.post("/login/verify", data={"code": "000000"})
     assert client.get("/").status_code == 302
     # the enrolment used up the current code: the next one (within the allowed drift) logs in
-    client.post("/login/verify", data={"code": pyotp.TOTP(secret).at(time.time() + 30)})
+    client.post("/login/verify", data={"code": totp_code(secret, steps=1)})
     assert client.get("/").status_code == 200
 
 
-def test_staff_must_enrol_when_the_configuration_requires_it(app, client, auth, make_user):
+def test_staff_must_enrol_when_the_configuration_requires_it(app, client, auth, make_user, totp_code):
     app.config["REQUIRE_TOTP_FOR_STAFF"] = True
     auth.login(make_user("admin"))
     response = client.get("/")
     assert response.status_code == 302 and response.location == "/account/security"
-    _enrol(client)
+    _enrol(client, totp_code)
     assert client.get("/").status_code == 200
 
 
@@ -123,12 +121,12 @@ def test_the_enrolment_qr_code_is_a_standalone_svg_image(client, auth, make_user
     assert "xmlns" in urllib.parse.unquote(uri)  # an SVG without its namespace does not render as an image
 
 
-def test_a_second_factor_code_is_accepted_once_only(app, client, auth, make_user):
+def test_a_second_factor_code_is_accepted_once_only(app, client, auth, make_user, totp_code):
     user = make_user("analyst")
     auth.login(user)
-    secret = _enrol(client)
+    secret = _enrol(client, totp_code)
     auth.logout()
-    code = pyotp.TOTP(secret).at(time.time() + 30)
+    code = totp_code(secret, steps=1)
     auth.login(user)
     client.post("/login/verify", data={"code": code})
     assert client.get("/").status_code == 200

@@ -17,6 +17,11 @@ from app.vocabulary import STAFF_ROLES
 ISSUER = "Digital Customs Maturity"
 
 
+def now() -> datetime:
+    """The moment codes are checked at (UTC); one function, so that tests can fix the clock."""
+    return datetime.now(timezone.utc)
+
+
 def new_secret() -> str:
     return pyotp.random_base32()
 
@@ -27,8 +32,8 @@ def matching_step(secret: str | None, code: str) -> int | None:
     if not secret or not (code.isascii() and code.isdigit()) or len(code) != 6:
         return None
     totp = pyotp.TOTP(secret)
-    now = totp.timecode(datetime.now(timezone.utc))
-    for step in (now - 1, now, now + 1):
+    current = totp.timecode(now())
+    for step in (current - 1, current, current + 1):
         if hmac.compare_digest(totp.generate_otp(step), code):
             return step
     return None

@@ -154,7 +154,9 @@ def test_every_figure_is_valid_for_plotly(en):
                charts.heatmap([armenia(), belarus()], MINI, "en"), charts.index_trend(points(), "en"),
                charts.level_trend(points(), names, "en"), charts.stage_ladder(armenia().rows, MINI, "en")]
     for figure in figures:
-        go.Figure({"data": figure["data"], "layout": figure["layout"]})  # raises on an unknown property
+        built = go.Figure({"data": figure["data"], "layout": figure["layout"]})  # raises on anything unknown
+        assert figure["data"] and [t.type for t in built.data] == [t.get("type", "scatter") for t in figure["data"]]
+        assert built.layout.title.text == figure["layout"]["title"]["text"]  # raises on an unknown property
 
 
 def test_long_labels_are_wrapped_for_the_charts():

@@ -60,9 +60,8 @@ def _back_link() -> str | None:
     """Where the user came from, when that is a page of this site (so an error page always has a way back)."""
     referrer = request.referrer or ""
     same_page = request.method == "GET" and referrer.rstrip("/") == request.url.rstrip("/")
-    path = local_path(referrer, request.host_url)
-    if path and not same_page:
-        return path  # after a refused POST this is the form itself, shown afresh by GET
+    if local_path(referrer, request.host_url) and not same_page:
+        return referrer  # after a refused POST this is the form itself, shown afresh by GET
     return None
 
 

@@ -38,10 +38,12 @@ def _index_page(form: StartForm | None, status: int = 200):
 
 
 def _start_form() -> StartForm | None:
-    if current_user.role not in ("coordinator", "analyst"):
+    """The start form offering the countries the user may start an assessment for (none: no form)."""
+    offered = [current_user.country_code] if current_user.is_national else list(EEU_MEMBERS)
+    codes = [code for code in offered if access.can_start(current_user, code)]
+    if not codes:
         return None
     form = StartForm()
-    codes = [current_user.country_code] if current_user.is_national else list(EEU_MEMBERS)
     form.country.choices = [SelectChoice(c, context.country_name(c)) for c in codes]
     form.questionnaire.choices = [SelectChoice(v.id, f"{localised(v.title)} ({v.version})")
                                   for v in questionnaires.published_versions()]

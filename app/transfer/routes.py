@@ -28,15 +28,15 @@ def download(assessment_id: int):
 @bp.route("/assessments/<int:assessment_id>/upload", methods=["GET", "POST"])
 @login_required
 def upload(assessment_id: int):
-    assessment = access.get_assessment(current_user, assessment_id)
-    may_edit = access.can_edit_answers(current_user, assessment)
+    if request.method == "POST":  # anyone who sees the assessment may read the page; only editors send a file
+        assessment = access.get_assessment_to_edit(current_user, assessment_id, "workbook upload")
+    else:
+        assessment = access.get_assessment(current_user, assessment_id)
     form = UploadForm()
-    if request.method == "POST":
-        if not may_edit:
-            access.refuse(403, "workbook upload not allowed", assessment_id=assessment.id)
-        if form.validate_on_submit():
-            return _preview(assessment, form.file.data, form.decimal.data or None)
-    return _page("transfer/upload.html", assessment, form=form, may_edit=may_edit), 422 if form.errors else 200
+    if form.validate_on_submit():
+        return _preview(assessment, form.file.data, form.decimal.data or None)
+    return _page("transfer/upload.html", assessment, form=form,
+                 may_edit=access.can_edit_answers(current_user, assessment)), 422 if form.errors else 200
 
 
 def _preview(assessment, file, decimal: str | None):
@@ -67,9 +67,7 @@ def preview(assessment_id: int, token: str):
 @bp.route("/assessments/<int:assessment_id>/upload/<token>/apply", methods=["POST"])
 @login_required
 def apply(assessment_id: int, token: str):
-    assessment = access.get_assessment(current_user, assessment_id)
-    if not access.can_edit_answers(current_user, assessment):
-        access.refuse(403, "workbook apply not allowed", assessment_id=assessment.id)
+    assessment = access.get_assessment_to_edit(current_user, assessment_id, "workbook apply")
     if not ApplyForm().validate_on_submit():
         abort(400)
     try:

@@ -225,6 +225,16 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH["hash"]
 
 
+def get_user(user_id: int) -> User | None:
+    """The user with this id, or None."""
+    return db.session.get(User, user_id)
+
+
+def all_users() -> list[User]:
+    """Every account for the administration page: EEC staff (no country) first, then by country and e-mail."""
+    return list(db.session.scalars(sa.select(User).order_by(User.country_code.nulls_first(), User.email)))
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the id carries the session token, so stale sessions end."""
     raw_id, _sep, token = (user_id or "").partition(":")

@@ -1,11 +1,9 @@
 """Views of the review blueprint (analysts only)."""
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import access
-from app.extensions import db
 from app.models import Assessment
 from app.review import bp, workspace
 from app.review.forms import ConfirmReturnForm, ConfirmValidateForm, FlagForm, ResolveForm
@@ -17,11 +15,7 @@ from app.services.questionnaires import parsed
 @bp.route("/")
 @access.roles_required("analyst")
 def index():
-    by_status = {}
-    for status in ("submitted", "returned", "validated"):
-        by_status[status] = db.session.scalars(sa.select(Assessment).where(Assessment.status == status)
-                                               .order_by(Assessment.updated_at.desc()).limit(200)).all()
-    return render_template("review/index.html", by_status=by_status)
+    return render_template("review/index.html", by_status=workflow.review_queue())
 
 
 @bp.route("/<int:assessment_id>")

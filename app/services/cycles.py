@@ -195,6 +195,11 @@ def labels(user: User, questionnaire_id: str) -> list[str]:
             if not user.is_national or user.country_code in c.country_codes]
 
 
+def get(cycle_id: int) -> Cycle | None:
+    """The cycle with this id, or None."""
+    return db.session.get(Cycle, cycle_id)
+
+
 def all_cycles() -> list[Cycle]:
     """Every cycle, open ones first, newest first."""
     return list(db.session.scalars(sa.select(Cycle).options(so.selectinload(Cycle.countries)).order_by(

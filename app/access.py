@@ -16,10 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import audit
 from app.extensions import db
-from app.models import Assessment, User
+from app.models import Assessment, Attachment, User
 
 #: the roles that review submitted assessments (flag, return, validate)
 REVIEWERS = ("analyst",)
+#: the roles that manage other users' accounts (app.services.accounts)
+ACCOUNT_MANAGERS = ("admin",)
 #: the roles that open and close assessment cycles (app.services.cycles)
 CYCLE_MANAGERS = ("analyst", "admin")
 
@@ -108,6 +110,26 @@ def get_assessment_to_edit(user: User, assessment_id: int, action: str) -> Asses
     return assessment
 
 
+def get_attachment(user: User, assessment_id: int, attachment_id: int) -> Attachment:
+    """An evidence file reached through an assessment the user may see: 404 (audited) when the assessment is
+    not visible, or when the file is not one of its files (perhaps another country's)."""
+    assessment = get_assessment(user, assessment_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.assessment_id != assessment.id:
+        refuse(404, f"attachment {attachment_id} not in assessment {assessment_id}", assessment_id=assessment.id)
+    return attachment
+
+
+def get_user_to_manage(admin: User, user_id: int) -> User:
+    """Another account for an administrator's action: 403 (audited) for non-administrators, 404 (audited)
+    when there is no such user."""
+    require_role(admin, *ACCOUNT_MANAGERS)
+    user = db.session.get(User, user_id)
+    if user is None:
+        refuse(404, f"user {user_id} not found")
+    return user
+
+
 def get_assessment_to_review(user: User, assessment_id: int) -> Assessment:
     """The assessment for an analyst's review page or action: 403 (audited) for other roles, else get_assessment."""
     require_role(user, *REVIEWERS)
@@ -138,7 +160,7 @@ def can_manage_cycles(user: User) -> bool:
 
 def can_manage_accounts(user: User) -> bool:
     """Administrators create, disable and reset other users' accounts."""
-    return user.role == "admin"
+    return user.role in ACCOUNT_MANAGERS
 
 
 def can_start(user: User, country_code: str) -> bool:

@@ -165,3 +165,31 @@ def test_a_role_refusal_of_the_review_pages_is_audited_with_the_role(app, client
     with app.app_context():
         event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "access.refused"))
         assert event.after == {"code": 403, "reason": "role admin not in analyst"}
+
+
+def _refusals(app) -> list[dict]:
+    with app.app_context():
+        return db.session.scalars(sa.select(AuditEvent.after).where(AuditEvent.action == "access.refused")
+                                  .order_by(AuditEvent.id)).all()
+
+
+def test_an_account_action_is_refused_to_non_administrators_and_for_unknown_users(app, client, auth, make_user):
+    target = make_user("respondent", "AM")
+    auth.login(make_user("analyst"))
+    assert client.post(f"/admin/users/{target.id}/unlock").status_code == 403
+    auth.logout()
+    auth.login(make_user("admin"))
+    assert client.post("/admin/users/99999/unlock").status_code == 404
+    assert _refusals(app) == [{"code": 403, "reason": "role analyst not in admin"},
+                              {"code": 404, "reason": "user 99999 not found"}]
+
+
+def test_a_file_is_reached_only_through_its_own_assessment(app, client, auth, make_user, start):
+    owner = make_user("coordinator", "AM")
+    first, second = start(owner), start(owner, cycle="2027")
+    with app.app_context():
+        file_id = _attachment(db.session.get(Assessment, first))
+    auth.login(owner)
+    assert client.get(f"/assessments/{first}/attachments/{file_id}").status_code == 200
+    assert client.get(f"/assessments/{second}/attachments/{file_id}").status_code == 404
+    assert _refusals(app) == [{"code": 404, "reason": f"attachment {file_id} not in assessment {second}"}]

@@ -1,14 +1,13 @@
 """Views of the admin blueprint: accounts (administrators) and the audit log (administrators, analysts)."""
 from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import access
 from app.admin import bp
 from app.admin.forms import ActionForm, UserForm
 from app.i18n import current_language
-from app.models import User
 from app.exports.formats import csv_chunks
 from app.services import accounts, countries, questionnaires, throttle
 from app.services import audit_log as audit_log_service
@@ -52,9 +51,9 @@ def create_user():
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
-@access.roles_required("admin")
+@login_required
 def toggle_active(user_id: int):
-    user = _target_user(user_id)
+    user = access.get_user_to_manage(current_user, user_id)
     if ActionForm().validate_on_submit():
         try:
             accounts.set_active(current_user, user, not user.active)
@@ -65,17 +64,10 @@ def toggle_active(user_id: int):
     return redirect(url_for(".index"))
 
 
-def _target_user(user_id: int) -> User:
-    user = accounts.get_user(user_id)
-    if user is None:
-        access.refuse(404, f"user {user_id} not found")
-    return user
-
-
 @bp.route("/users/<int:user_id>/temporary-password", methods=["POST"])
-@access.roles_required("admin")
+@login_required
 def temporary_password(user_id: int):
-    user = _target_user(user_id)
+    user = access.get_user_to_manage(current_user, user_id)
     if ActionForm().validate_on_submit():
         if user.id == current_user.id:
             flash(_("Change your own password on your account page."), "danger")
@@ -87,9 +79,9 @@ def temporary_password(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/second-factor/reset", methods=["POST"])
-@access.roles_required("admin")
+@login_required
 def reset_second_factor(user_id: int):
-    user = _target_user(user_id)
+    user = access.get_user_to_manage(current_user, user_id)
     if ActionForm().validate_on_submit():
         accounts.reset_second_factor(current_user, user)
         flash(_("The second factor of %(email)s was reset; their sessions were ended.", email=user.email), "info")
@@ -97,9 +89,9 @@ def reset_second_factor(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
-@access.roles_required("admin")
+@login_required
 def unlock(user_id: int):
-    user = _target_user(user_id)
+    user = access.get_user_to_manage(current_user, user_id)
     if ActionForm().validate_on_submit():
         accounts.lift_lock(current_user, user)
         flash(_("The login lock of %(email)s was lifted.", email=user.email), "info")

@@ -63,12 +63,7 @@ def upload(assessment_id: int, question_key: str):
 @bp.route("/<int:assessment_id>/attachments/<int:attachment_id>")
 @login_required
 def download(assessment_id: int, attachment_id: int):
-    assessment = access.get_assessment(current_user, assessment_id)
-    try:
-        attachment = attachments.get(assessment, attachment_id)
-    except LookupError:
-        access.refuse(404, f"attachment {attachment_id} not in assessment {assessment_id}",
-                      assessment_id=assessment.id)
+    attachment = access.get_attachment(current_user, assessment_id, attachment_id)
     response = Response(stream_with_context(attachments.content(attachment)), mimetype=attachment.content_type)
     response.headers["Content-Length"] = str(attachment.size)
     response.headers.set("Content-Disposition", "attachment", **_download_name(attachment.filename))

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import audit
 from app.extensions import db
-from app.models import Assessment, Attachment, User
+from app.models import Assessment, Attachment, AuditEvent, User
 
 #: the roles that review submitted assessments (flag, return, validate)
 REVIEWERS = ("analyst",)
@@ -196,6 +196,14 @@ def answer_visibility(user: User) -> sa.ColumnElement[bool]:
     if current_app.config["NATIONAL_SEE_OTHER_COUNTRIES_ANSWERS"]:
         return sa.or_(own, sa.and_(score_visibility(user), Assessment.status == "validated"))
     return own
+
+
+def audit_visibility(user: User) -> sa.ColumnElement[bool]:
+    """Which audit events the user may read (app.services.audit_log): administrators every event; analysts
+    only the events of assessments, not those of accounts (logins, password resets)."""
+    if can_manage_accounts(user):
+        return sa.true()
+    return AuditEvent.assessment_id.is_not(None)
 
 
 def may_see_answers(user: User, assessment: Assessment) -> bool:

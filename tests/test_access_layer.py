@@ -193,3 +193,19 @@ def test_a_file_is_reached_only_through_its_own_assessment(app, client, auth, ma
     assert client.get(f"/assessments/{first}/attachments/{file_id}").status_code == 200
     assert client.get(f"/assessments/{second}/attachments/{file_id}").status_code == 404
     assert _refusals(app) == [{"code": 404, "reason": f"attachment {file_id} not in assessment {second}"}]
+
+
+@pytest.mark.parametrize("role, country, offered", [
+    ("coordinator", "AM", ["AM"]), ("analyst", None, ["AM", "BY", "KG", "KZ", "RU"]),
+    ("respondent", "AM", None), ("admin", None, None)])
+def test_the_start_form_offers_the_countries_access_can_start_allows(app, client, auth, make_user, mini_version,
+                                                                      role, country, offered):
+    import re
+
+    auth.login(make_user(role, country))
+    page = client.get("/assessments/").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="country".*?</select>', page, re.S)
+    if offered is None:
+        assert select is None and 'action="/assessments/start"' not in page
+    else:
+        assert sorted(re.findall(r'<option[^>]*value="([A-Z]{2})"', select.group(0))) == offered

@@ -93,20 +93,17 @@ def visible_assessments(user: User) -> sa.Select:
     return query
 
 
-def get_assessment(user: User, assessment_id: int) -> Assessment:
-    """The assessment if the user may see it; 404 (audited) if it does not exist or is another country's."""
+def get_assessment(user: User, assessment_id: int, *, to_edit: str | None = None) -> Assessment:
+    """The assessment if the user may see it: 404 (audited) if it does not exist or is another country's.
+
+    With to_edit (what the user is doing, e.g. "attachment upload"), the user must also be allowed to change
+    its answers (can_edit_answers): 403 (audited, "<to_edit> not allowed") otherwise.
+    """
     assessment = db.session.scalar(visible_assessments(user).where(Assessment.id == assessment_id))
     if assessment is None:
         refuse(404, f"assessment {assessment_id} not visible")
-    return assessment
-
-
-def get_assessment_to_edit(user: User, assessment_id: int, action: str) -> Assessment:
-    """The assessment if the user may change its answers: 404 (audited) when they may not see it, 403
-    (audited, "<action> not allowed") when they see it but may not change it (can_edit_answers)."""
-    assessment = get_assessment(user, assessment_id)
-    if not can_edit_answers(user, assessment):
-        refuse(403, f"{action} not allowed", assessment_id=assessment.id)
+    if to_edit is not None and not can_edit_answers(user, assessment):
+        refuse(403, f"{to_edit} not allowed", assessment_id=assessment.id)
     return assessment
 
 

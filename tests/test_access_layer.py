@@ -209,3 +209,38 @@ def test_the_start_form_offers_the_countries_access_can_start_allows(app, client
         assert select is None and 'action="/assessments/start"' not in page
     else:
         assert sorted(re.findall(r'<option[^>]*value="([A-Z]{2})"', select.group(0))) == offered
+
+
+def _access_decisions(function) -> tuple[int, list[str]]:
+    """How many access decisions a view makes itself (a decorator or helper of app.access, or a refusal that
+    does not map a service's error), and the `if` tests that decide on an access.can_* predicate."""
+    import ast
+
+    names = lambda node: ast.unparse(node)  # noqa: E731
+    handlers = {id(n) for h in ast.walk(function) if isinstance(h, ast.ExceptHandler) for n in ast.walk(h)}
+    count = sum(names(d).startswith("access.roles_required") for d in function.decorator_list)
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call):
+            called = names(node.func)
+            if called.startswith(("access.get_", "access.require_role")) or (
+                    called == "access.refuse" and id(node) not in handlers):
+                count += 1
+    ifs = [names(n.test) for n in ast.walk(function) if isinstance(n, (ast.If, ast.IfExp)) and "access.can_" in names(n.test)]
+    return count, ifs
+
+
+def test_every_route_makes_at_most_one_access_decision_and_leaves_the_predicates_to_app_access():
+    """DESIGN: one access call per route; a view never decides on access.can_* itself (display flags are fine)."""
+    import ast
+    from pathlib import Path
+
+    checked = 0
+    for path in sorted(Path("app").glob("*/*.py")):
+        for function in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(function, ast.FunctionDef) or not any(
+                    ".route(" in ast.unparse(d) for d in function.decorator_list):
+                continue
+            count, ifs = _access_decisions(function)
+            assert count <= 1 and not ifs, f"{path}:{function.name} makes {count} access decisions, decides on {ifs}"
+            checked += 1
+    assert checked >= 50

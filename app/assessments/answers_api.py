@@ -46,7 +46,7 @@ def _page_state(assessment) -> dict:
 @bp.route("/<int:assessment_id>/answers/<question_key>/attachments", methods=["POST"])
 @login_required
 def upload(assessment_id: int, question_key: str):
-    assessment = access.get_assessment_to_edit(current_user, assessment_id, "attachment upload")
+    assessment = access.get_assessment(current_user, assessment_id, to_edit="attachment upload")
     question = _question_or_404(assessment, question_key)
     upload_file = request.files.get("file")
     if upload_file is None or not upload_file.filename:
@@ -83,7 +83,7 @@ def _download_name(filename: str) -> dict[str, str]:
 @bp.route("/<int:assessment_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
 @login_required
 def delete_attachment(assessment_id: int, attachment_id: int):
-    assessment = access.get_assessment_to_edit(current_user, assessment_id, "attachment removal")
+    assessment = access.get_assessment(current_user, assessment_id, to_edit="attachment removal")
     try:
         attachment = attachments.get(assessment, attachment_id)
         question = _question_or_404(assessment, attachment.question_key)

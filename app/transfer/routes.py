@@ -28,10 +28,9 @@ def download(assessment_id: int):
 @bp.route("/assessments/<int:assessment_id>/upload", methods=["GET", "POST"])
 @login_required
 def upload(assessment_id: int):
-    if request.method == "POST":  # anyone who sees the assessment may read the page; only editors send a file
-        assessment = access.get_assessment_to_edit(current_user, assessment_id, "workbook upload")
-    else:
-        assessment = access.get_assessment(current_user, assessment_id)
+    # anyone who sees the assessment may read the page; only those who may change its answers send a file
+    assessment = access.get_assessment(current_user, assessment_id,
+                                       to_edit="workbook upload" if request.method == "POST" else None)
     form = UploadForm()
     if form.validate_on_submit():
         return _preview(assessment, form.file.data, form.decimal.data or None)
@@ -67,7 +66,7 @@ def preview(assessment_id: int, token: str):
 @bp.route("/assessments/<int:assessment_id>/upload/<token>/apply", methods=["POST"])
 @login_required
 def apply(assessment_id: int, token: str):
-    assessment = access.get_assessment_to_edit(current_user, assessment_id, "workbook apply")
+    assessment = access.get_assessment(current_user, assessment_id, to_edit="workbook apply")
     if not ApplyForm().validate_on_submit():
         abort(400)
     try:

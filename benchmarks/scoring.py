@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import importlib.util
 import resource
 import statistics
 import subprocess
@@ -235,6 +236,8 @@ def main() -> None:
     options.add_argument("--countries", type=int, default=200)
     options.add_argument("--cycles", type=int, default=20)
     options.add_argument("--runs", type=int, default=3, help="bulk runs (best is kept)")
+    options.add_argument("--recompute-answers", type=int, default=60_000,
+                         help="answers in the database of the `flask scores recompute` timing (0: skip)")
     args = options.parse_args()
     q = scoring.parse(synthetic_questionnaire(), "synthetic")
     answers = synthetic_answers(q, args.countries * args.cycles)
@@ -246,6 +249,8 @@ def main() -> None:
     time_bulk(q, answers, lookup, args.runs)
     time_against_scoring_1(q, answers, lookup, args.runs)
     time_single(q, answers, lookup)
+    if args.recompute_answers:
+        time_recompute(args.recompute_answers)
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak RSS:      {maxrss:8.1f} MiB")
 
@@ -334,6 +339,38 @@ def time_single(q: scoring.Questionnaire, answers: pd.DataFrame, lookup: pd.Data
     print(f"one assessment frame:  {median_time(200, scoring.score_one, q, one) * 1000:8.2f}"
           f" ms (median of 200, DataFrame)")
     print(f"one baseline:          {median_time(200, baseline, one, lookup) * 1000:8.2f} ms")
+
+
+def time_recompute(answers: int) -> None:
+    """Prints `flask scores recompute` (app.services.scores.recompute_all: batches of 500 scored by
+    one engine call each) against one engine call and one commit per assessment (how a rescore
+    of a single assessment works), on the same temporary SQLite database built by
+    benchmarks/exports.py (the digital-customs-maturity questionnaire, every question answered)."""
+    spec = importlib.util.spec_from_file_location("bench_exports", ROOT / "benchmarks" / "exports.py")
+    exports = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(exports)
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Assessment
+    from app.services import scores
+
+    with tempfile.TemporaryDirectory() as directory:
+        url = f"sqlite:///{directory}/recompute.db"
+        written = exports.build(url, answers)
+        with exports.make_app(url).app_context():
+            count = len(db.session.scalars(sa.select(Assessment.id)).all())
+            start = time.perf_counter()
+            scores.recompute_all()
+            batched = time.perf_counter() - start
+            start = time.perf_counter()
+            for assessment in db.session.scalars(sa.select(Assessment).order_by(Assessment.id)).all():
+                scores.rescore(assessment)
+                db.session.commit()
+            single = time.perf_counter() - start
+            db.session.remove()
+    print(f"recompute {count:,} assessments ({written:,} answers, SQLite): batched {batched * 1000:.0f} ms, "
+          f"one by one {single * 1000:.0f} ms   ratio {single / batched:5.2f}x")
 
 
 if __name__ == "__main__":

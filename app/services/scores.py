@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Callable
 
 import pandas as pd
 import sqlalchemy as sa
@@ -51,13 +52,17 @@ def rescore(assessment: Assessment) -> scoring.AssessmentScore:
     return result
 
 
-def recompute_all(batch_size: int = 500) -> int:
+def recompute_all(batch_size: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
     """Rescore every assessment, questionnaire version by version, in bulk; commits. Returns the count.
 
-    Each batch is one write transaction that locks its assessments before reading their answers,
-    so a save committing meanwhile is either seen or rescores after the batch, never overwritten.
+    Each batch of ``batch_size`` assessments is scored by one call of the engine (its vectorised
+    path: benchmarks/scoring.py measures it against one call per assessment) and written in one
+    write transaction that locks its assessments before reading their answers, so a save committing
+    meanwhile is either seen or rescores after the batch, never overwritten. ``progress(done, total)``
+    is called after each committed batch.
     """
     version_ids = db.session.scalars(sa.select(Assessment.questionnaire_version_id).distinct()).all()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Assessment)) or 0
     count = 0
     for version_id in version_ids:
         ids = db.session.scalars(sa.select(Assessment.id).where(
@@ -65,6 +70,8 @@ def recompute_all(batch_size: int = 500) -> int:
         for start in range(0, len(ids), batch_size):
             count += _recompute_batch(ids[start:start + batch_size])
             db.session.commit()
+            if progress is not None:
+                progress(count, max(total, count))
     return count
 
 

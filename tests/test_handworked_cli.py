@@ -1,0 +1,184 @@
+"""Scoring version 2 checked against figures worked out by hand from DESIGN.md §4, through the command line.
+
+Two questionnaires written for this test (tests/data/handworked/), unlike the shipped ones and the other test
+data: `border-ops` (three stages, threshold 0.75, weighted median level, pooled index, unanswered: exclude,
+hidden: exclude by default with per-question hidden: zero, a show_if chain, number bands with lower bounds,
+options worth 0.5 or 1.5 of 3 points, measures shared between dimensions, references to two instruments) and
+`lab-index` (threshold 0.5, mean_floor level, mean index, unanswered: zero, hidden: zero for the file with a
+per-question hidden: exclude). Every figure below is computed by hand in the comments, then read back from
+`flask scores export --table scores|answers|measures`, `flask questionnaires diff` and `flask scores
+sensitivity`. Notation: p = points / max points, w = question weight; "x/y" are Σ w·p / Σ w.
+"""
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data" / "handworked"
+BORDER, LAB = "border-ops@2026.1", "lab-index@2026.1"
+SCORE_HEAD = ["country_code", "country_name", "cycle", "questionnaire_id", "questionnaire_version",
+              "scoring_version", "assessment_id", "status", "dimension_key", "dimension_title", "level",
+              "level_label", "index"]
+SCORE_TAIL = ["answered", "applicable", "completeness", "submitted_at", "validated_at", "evidence_coverage",
+              "weakest_dimensions"]
+
+# (question_key, value, evidence_url, not_applicable). BY and KG are submitted; AM and KZ stay drafts (a required
+# question is unanswered, which submission refuses; the scores count it under the file's `unanswered` rule).
+SUBMITTED = {"BY", "KG"}
+ANSWERS = {
+    BORDER: {
+        # AM: r.ml keeps an answer given while r.automated was "yes" (imported first, then r.automated "no").
+        "AM": ([("r.profiling", "wide", "", ""), ("r.automated", "yes", "", ""), ("r.ml", "model", "", "")],
+               [("r.profiling", "wide", "https://customs.example.am/risk", ""), ("r.automated", "no", "", ""),
+                ("r.notes", "Profiles reviewed monthly", "", ""),
+                ("d.pre-arrival", "30", "https://customs.example.am/pre-arrival", ""), ("d.share", "60", "", ""),
+                ("d.api", "", "", "true"), ("p.training", "pilot", "", "")]),
+        # BY: d.share keeps an answer given while d.pre-arrival was 30 (then 3 hours).
+        "BY": ([("d.pre-arrival", "30", "", ""), ("d.share", "80", "", "")],
+               [("r.profiling", "plan", "", ""), ("d.pre-arrival", "3", "", ""),
+                ("d.api", "yes", "https://customs.example.by/api", ""), ("p.training", "wide", "", ""),
+                ("p.e-learning", "yes", "https://customs.example.by/learning", "")]),
+    },
+    LAB: {
+        "KZ": ([], [("c.single-window", "no", "", ""), ("a.post-audit", "yes", "https://customs.example.kz/a", "")]),
+        "KG": ([], [("c.single-window", "yes", "", ""), ("c.docs", "scan", "", ""),
+                    ("c.release-hours", "2", "https://customs.example.kg/release", ""),
+                    ("a.post-audit", "", "", "true")]),
+    },
+}
+
+
+def write_answers(path: Path, rows) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["question_key", "value", "comment", "evidence_url", "not_applicable"])
+        writer.writerows((key, value, "", evidence, na) for key, value, evidence, na in rows)
+    return path
+
+
+@pytest.fixture
+def loaded(app, runner, countries, tmp_path):
+    result = runner.invoke(args=["questionnaires", "load", str(DATA / "border-ops-2026.1.yaml"),
+                                 str(DATA / "lab-index-2026.1.yaml")])
+    assert result.exit_code == 0, result.output
+    for label, by_country in ANSWERS.items():
+        for country, (earlier, final) in by_country.items():
+            for step, rows in enumerate((earlier, final)):
+                if not rows:
+                    continue
+                path = write_answers(tmp_path / f"{country}-{step}.csv", rows)
+                extra = ["--submit"] if step == 1 and country in SUBMITTED else []
+                result = runner.invoke(args=["assessments", "import", str(path), "--country", country, "--cycle",
+                                             "2026", "--questionnaire", label, *extra])
+                assert result.exit_code == 0, result.output
+    return runner
+
+
+def export(runner, table, label, *extra):
+    result = runner.invoke(args=["scores", "export", "--table", table, "--status", "all", "--questionnaire",
+                                 label, "--no-bom", *extra])
+    assert result.exit_code == 0, result.output
+    assert not result.stdout.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def figures(rows, stage_keys):
+    """country, dimension -> every computed column of scores.csv (the head columns are checked apart)."""
+    return {(r["country_code"], r["dimension_key"]): (
+        r["level"], r["level_label"], r["index"], *[r[f"stage_{s}"] for s in stage_keys], r["answered"],
+        r["applicable"], r["completeness"], r["evidence_coverage"], r["weakest_dimensions"]) for r in rows}
+
+
+def test_border_ops_scores_csv_matches_the_hand_computation(loaded):
+    rows = export(loaded, "scores", BORDER)
+    assert list(rows[0]) == [*SCORE_HEAD, "stage_basic", "stage_advanced", "stage_leading", *SCORE_TAIL]
+    # AM
+    #  risk (w 2): r.profiling wide 4/4 = 1 (w2, basic, evidence); r.automated shown (profiling is wide), "no" = 0
+    #   (w1, advanced); r.ml hidden (automated is not "yes"), default hidden: exclude -> out, its stale answer
+    #   ignored; r.notes is text (never scored). basic 2/2 = 100 %, advanced 0/1 = 0 %, leading: nothing
+    #   counted -> empty and vacuously attained. Level 1 (advanced < 75 %). Index 100·2/3 = 66.67.
+    #   Evidence 100·2/2 = 100. Counted as answered: profiling, automated, notes = 3 of 3 shown (r.ml hidden),
+    #   applicable 3; required shown: profiling, automated (notes is optional) -> 2/2 = 100 %.
+    #  data (w 1): d.pre-arrival 30 h -> first band {min 24} = 2/2 = 1 (w2, basic, evidence); d.share shown
+    #   (30 >= 4), 60 % -> {max 0} no, {max 50} no, last band 3/3 = 1 (w1, advanced); d.api N/A -> out.
+    #   basic 100 %, advanced 100 %, leading empty -> level 3. Index 100·3/3 = 100. Evidence 100·2/3 = 66.67.
+    #   Answered 3 (N/A counts as answered), applicable 2, required 3/3.
+    #  people (w 1): p.training pilot 1/4 = 0.25 (w1, basic); p.e-learning unanswered, unanswered: exclude ->
+    #   out. basic 25 % -> level 0; advanced has no question, leading nothing counted: both empty. Index 25.
+    #   Evidence 0/0.25 = 0. Answered 1 of 2 shown, applicable 2; required shown: e-learning only, 0/1 = 0 %.
+    #  overall: weighted median of levels risk 1 (w2), data 3 (w1), people 0 (w1): weight 4, the first level
+    #   reaching half (2) is 1 (0: 1, 1: 1 + 2 = 3) -> 1 "Basic". Pooled index 100·(2 + 3 + 0.25)/(3 + 3 + 1)
+    #   = 75. Stages pooled: basic (2 + 2 + 0.25)/(2 + 2 + 1) = 85 %, advanced (0 + 1)/(1 + 1) = 50 %, leading
+    #   empty. Evidence 100·(2 + 2)/5.25 = 76.19. Answered 7, applicable 7, required 5/6 = 83.33 %.
+    #   Weakest: the lowest level is people's 0.
+    # BY
+    #  risk: r.profiling "plan" = 0 (w2, basic); r.automated hidden (plan is not pilot/wide), hidden: zero ->
+    #   counts 0 (w1, advanced); r.ml hidden (its target is hidden), hidden: exclude -> out. basic 0 %,
+    #   advanced 0 %, leading empty. Level 0, index 0/3 = 0. Evidence: no points -> empty. Shown: profiling
+    #   and notes: answered 1, applicable 2; required 1/1.
+    #  data: d.pre-arrival 3 h -> neither {min 24} nor {min 4}: last band 0 (w2, basic); d.share hidden
+    #   (3 < 4), hidden: zero -> 0 (w1, advanced), the stale 80 % ignored; d.api yes 1 (w1, advanced, evidence).
+    #   basic 0 %, advanced 1/2 = 50 %, leading empty. Level 0, index 100·1/4 = 25, evidence 100·1/1 = 100.
+    #   Shown: pre-arrival, api -> answered 2, applicable 2, required 2/2.
+    #  people: p.training wide 1 (w1, basic), p.e-learning yes 1 (w1, leading, evidence). basic 100 %,
+    #   advanced empty (no question), leading 100 % -> level 3, index 100, evidence 100·1/2 = 50.
+    #   Answered 2, applicable 2, required (e-learning) 1/1.
+    #  overall: levels risk 0 (w2), data 0 (w1), people 3 (w1): at 0 the weight is 3 >= 2 -> 0 "Below “Basic”".
+    #   Pooled index 100·(0 + 1 + 2)/(3 + 4 + 2) = 33.33. Stages: basic (0 + 0 + 1)/(2 + 2 + 1) = 20 %,
+    #   advanced (0 + 1)/(1 + 2) = 33.33 %, leading 1/1 = 100 %. Evidence 100·(1 + 1)/3 = 66.67.
+    #   Answered 5, applicable 6, required 4/4. Weakest: risk and data (both 0), in dimension order.
+    assert figures(rows, ("basic", "advanced", "leading")) == {
+        ("AM", "risk"): ("1", "Basic", "66.67", "100.00", "0.00", "", "3", "3", "100.00", "100.00", ""),
+        ("AM", "data"): ("3", "Leading", "100.00", "100.00", "100.00", "", "3", "2", "100.00", "66.67", ""),
+        ("AM", "people"): ("0", "Below “Basic”", "25.00", "25.00", "", "", "1", "2", "0.00", "0.00", ""),
+        ("AM", "_overall"): ("1", "Basic", "75.00", "85.00", "50.00", "", "7", "7", "83.33", "76.19", "people"),
+        ("BY", "risk"): ("0", "Below “Basic”", "0.00", "0.00", "0.00", "", "1", "2", "100.00", "", ""),
+        ("BY", "data"): ("0", "Below “Basic”", "25.00", "0.00", "50.00", "", "2", "2", "100.00", "100.00", ""),
+        ("BY", "people"): ("3", "Leading", "100.00", "100.00", "", "100.00", "2", "2", "100.00", "50.00", ""),
+        ("BY", "_overall"): ("0", "Below “Basic”", "33.33", "20.00", "33.33", "100.00", "5", "6", "100.00", "66.67",
+                             "risk;data"),
+    }
+    assert [(r["country_code"], r["dimension_key"]) for r in rows] == [
+        (c, d) for c in ("AM", "BY") for d in ("risk", "data", "people", "_overall")]
+    head = {(r["country_name"], r["cycle"], r["questionnaire_id"], r["questionnaire_version"], r["scoring_version"],
+             r["status"], bool(r["submitted_at"]), r["validated_at"]) for r in rows}
+    assert head == {("Armenia", "2026", "border-ops", "2026.1", "2.0.0", "draft", False, ""),
+                    ("Belarus", "2026", "border-ops", "2026.1", "2.0.0", "submitted", True, "")}
+    assert {r["dimension_title"] for r in rows} == {"Risk management", "Advance data", "People", "Overall"}
+    assert all(r["submitted_at"].endswith("Z") for r in rows if r["submitted_at"])
+    assert len({r["assessment_id"] for r in rows}) == 2
+
+
+def test_lab_index_scores_csv_matches_the_hand_computation(loaded):
+    rows = export(loaded, "scores", LAB, "--lang", "ru")
+    assert list(rows[0]) == [*SCORE_HEAD, "stage_e", "stage_d", *SCORE_TAIL]
+    # KZ (threshold 50 %)
+    #  clearance (w 3): c.single-window no = 0 (w1, e); c.docs hidden, its own hidden: exclude -> out;
+    #   c.release-hours hidden, the file's hidden: zero -> 0 (w2, d). e 0 %, d 0 % -> level 0, index 0,
+    #   evidence empty (no points). Shown: single-window only: answered 1, applicable 1, required 1/1.
+    #  audit (w 1): a.post-audit yes 1 (w1, e, evidence); a.analytics shown, unanswered, unanswered: zero ->
+    #   0 (w1, d). e 100 %, d 0 % -> level 1, index 50, evidence 100. Answered 1 of 2, required 1/2 = 50 %.
+    #  overall: mean_floor floor((0·3 + 1·1)/4 = 0.25) = 0; mean index (0·3 + 50·1)/4 = 12.5. Stages pooled:
+    #   e (0 + 1)/(1 + 1) = 50 %, d 0/(2 + 1) = 0 %. Evidence 100·1/1 = 100. Answered 2, applicable 3,
+    #   required 2/3 = 66.67 %. Weakest clearance.
+    # KG
+    #  clearance: single-window yes 1 (w1, e); c.docs scan 1/2 = 0.5 (w1, e); c.release-hours 2 h -> {max 1}
+    #   no, {max 4} 0.5 of 1 (w2, d, evidence). e 1.5/2 = 75 %, d 1/2 = 50 % (= threshold: attained) ->
+    #   level 2, index 100·2.5/4 = 62.5, evidence 100·1/2.5 = 40. Answered 3, applicable 3, required 3/3.
+    #  audit: a.post-audit N/A -> out; a.analytics hidden (its target is N/A), hidden: zero -> 0 (w1, d).
+    #   e empty (vacuously attained), d 0 % -> level 1, index 0, evidence empty. Answered 1 (the N/A),
+    #   applicable 0, required shown 1/1.
+    #  overall: floor((2·3 + 1·1)/4 = 1.75) = 1; index (62.5·3 + 0·1)/4 = 46.875 -> 46.88. Stages: e 1.5/2 =
+    #   75 %, d (1 + 0)/(2 + 1) = 33.33 %. Evidence 100·1/2.5 = 40. Answered 4, applicable 3, required 4/4.
+    #   Weakest audit (1 < 2).
+    assert figures(rows, ("e", "d")) == {
+        ("KZ", "clearance"): ("0", "Ниже этапа «Электронная»", "0.00", "0.00", "0.00", "1", "1", "100.00", "", ""),
+        ("KZ", "audit"): ("1", "Электронная", "50.00", "100.00", "0.00", "1", "2", "50.00", "100.00", ""),
+        ("KZ", "_overall"): ("0", "Ниже этапа «Электронная»", "12.50", "50.00", "0.00", "2", "3", "66.67", "100.00", "clearance"),
+        ("KG", "clearance"): ("2", "Цифровая", "62.50", "75.00", "50.00", "3", "3", "100.00", "40.00", ""),
+        ("KG", "audit"): ("1", "Электронная", "0.00", "", "0.00", "1", "0", "100.00", "", ""),
+        ("KG", "_overall"): ("1", "Электронная", "46.88", "75.00", "33.33", "4", "3", "100.00", "40.00", "audit"),
+    }
+    assert {r["dimension_title"] for r in rows} == {"Выпуск", "Аудит", "Итого"}
+    assert {r["country_name"] for r in rows} == {"Казахстан", "Кыргызстан"}

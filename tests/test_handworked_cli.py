@@ -182,3 +182,99 @@ def test_lab_index_scores_csv_matches_the_hand_computation(loaded):
     }
     assert {r["dimension_title"] for r in rows} == {"Выпуск", "Аудит", "Итого"}
     assert {r["country_name"] for r in rows} == {"Казахстан", "Кыргызстан"}
+
+
+ANSWER_COLUMNS = ["country_code", "cycle", "questionnaire_id", "questionnaire_version", "dimension_key",
+                  "question_key", "stage", "value", "value_label", "not_applicable", "points", "max_points", "comment",
+                  "evidence_url", "updated_by", "updated_at", "hidden"]
+
+
+def test_border_ops_answers_csv_gives_points_and_hidden_flags_by_hand(loaded):
+    rows = export(loaded, "answers", BORDER)
+    assert list(rows[0]) == ANSWER_COLUMNS
+    # points are the option's or band's points (not p); max_points the question's highest. A hidden answer:
+    # r.ml (hidden: exclude) has empty points, d.share of BY (hidden: zero) 0.00. Text: no points at all.
+    # N/A: no points, the question's maximum still given.
+    got = [(r["country_code"], r["dimension_key"], r["question_key"], r["stage"], r["value"], r["value_label"],
+            r["not_applicable"], r["points"], r["max_points"], r["evidence_url"], r["hidden"]) for r in rows]
+    assert got == [
+        ("AM", "risk", "r.profiling", "basic", "wide", "Nationwide", "false", "4.00", "4.00",
+         "https://customs.example.am/risk", "false"),
+        ("AM", "risk", "r.automated", "advanced", "no", "No", "false", "0.00", "1.00", "", "false"),
+        ("AM", "risk", "r.ml", "leading", "model", "A statistical model", "false", "", "3.00", "", "true"),
+        ("AM", "risk", "r.notes", "basic", "Profiles reviewed monthly", "", "false", "", "", "", "false"),
+        ("AM", "data", "d.pre-arrival", "basic", "30", "30 hours", "false", "2.00", "2.00",
+         "https://customs.example.am/pre-arrival", "false"),
+        ("AM", "data", "d.share", "advanced", "60", "60 %", "false", "3.00", "3.00", "", "false"),
+        ("AM", "data", "d.api", "advanced", "", "", "true", "", "1.00", "", "false"),
+        ("AM", "people", "p.training", "basic", "pilot", "Pilot", "false", "1.00", "4.00", "", "false"),
+        ("BY", "risk", "r.profiling", "basic", "plan", "Planned", "false", "0.00", "4.00", "", "false"),
+        ("BY", "data", "d.pre-arrival", "basic", "3", "3 hours", "false", "0.00", "2.00", "", "false"),
+        ("BY", "data", "d.share", "advanced", "80", "80 %", "false", "0.00", "3.00", "", "true"),
+        ("BY", "data", "d.api", "advanced", "yes", "Yes", "false", "1.00", "1.00", "https://customs.example.by/api",
+         "false"),
+        ("BY", "people", "p.training", "basic", "wide", "Nationwide", "false", "4.00", "4.00", "", "false"),
+        ("BY", "people", "p.e-learning", "leading", "yes", "Yes", "false", "1.00", "1.00",
+         "https://customs.example.by/learning", "false"),
+    ]
+    assert {(r["cycle"], r["questionnaire_id"], r["questionnaire_version"], r["comment"], r["updated_by"])
+            for r in rows} == {("2026", "border-ops", "2026.1", "", "")}
+    assert all(r["updated_at"].endswith("Z") and len(r["updated_at"]) == 20 for r in rows)
+
+
+def test_lab_index_answers_csv_in_russian(loaded):
+    rows = export(loaded, "answers", LAB, "--lang", "ru")
+    got = [(r["country_code"], r["question_key"], r["value"], r["value_label"], r["not_applicable"], r["points"],
+            r["max_points"], r["hidden"]) for r in rows]
+    # KG's c.release-hours: 2 h falls in {max 4}: 0.5 of 1 point. KZ answers nothing hidden.
+    assert got == [
+        ("KG", "c.single-window", "yes", "Да", "false", "1.00", "1.00", "false"),
+        ("KG", "c.docs", "scan", "Сканы", "false", "1.00", "2.00", "false"),
+        ("KG", "c.release-hours", "2", "2 ч", "false", "0.50", "1.00", "false"),
+        ("KG", "a.post-audit", "", "", "true", "", "1.00", "false"),
+        ("KZ", "c.single-window", "no", "Нет", "false", "0.00", "1.00", "false"),
+        ("KZ", "a.post-audit", "yes", "Да", "false", "1.00", "1.00", "false"),
+    ]
+
+
+MEASURE_COLUMNS = ["country_code", "country_name", "cycle", "questionnaire_id", "questionnaire_version",
+                   "scoring_version", "assessment_id", "status", "measure_id", "measure_title", "attainment",
+                   "measure_status", "criteria"]
+
+
+def test_measures_csv_matches_the_hand_computation(loaded):
+    rows = export(loaded, "measures", BORDER)
+    assert list(rows[0]) == MEASURE_COLUMNS
+    # m = Σ w·p / Σ w over the counted questions citing the measure, across dimensions; threshold 75 %.
+    # AM 1.2: r.profiling 1 (w2) + r.automated 0 (w1); r.ml hidden under exclude -> 2/3 = 66.67 in progress, 2.
+    #    2.5.3: r.automated 0 (w1) + d.pre-arrival 1 (w2) + d.share 1 (w1) = 3/4 = 75 % = threshold:
+    #    implemented, 3 criteria. 9.1: d.api N/A, nothing counted -> no data, 0 criteria.
+    # BY 1.2: r.profiling 0 (w2) + r.automated hidden, zero (w1) -> 0/3 not started, 2 criteria.
+    #    2.5.3: r.automated 0 + d.pre-arrival 0 (w2) + d.share hidden, zero (w1) -> 0/4 not started, 3.
+    #    9.1: d.api yes -> 100 % implemented, 1.
+    got = [(r["country_code"], r["measure_id"], r["measure_title"], r["attainment"], r["measure_status"],
+            r["criteria"]) for r in rows]
+    assert got == [
+        ("AM", "1.2", "Risk management", "66.67", "in_progress", "2"),
+        ("AM", "2.5.3", "Pre-arrival data", "75.00", "implemented", "3"),
+        ("AM", "9.1", "Open interfaces", "", "no_data", "0"),
+        ("BY", "1.2", "Risk management", "0.00", "not_started", "2"),
+        ("BY", "2.5.3", "Pre-arrival data", "0.00", "not_started", "3"),
+        ("BY", "9.1", "Open interfaces", "100.00", "implemented", "1"),
+    ]
+    assert [(r["status"], r["scoring_version"], r["country_name"]) for r in rows[::3]] == [
+        ("draft", "2.0.0", "Armenia"), ("submitted", "2.0.0", "Belarus")]
+    scores = {r["country_code"]: r["assessment_id"] for r in export(loaded, "scores", BORDER)}
+    assert {r["country_code"]: r["assessment_id"] for r in rows} == scores
+    # lab-index, threshold 50 %. KZ A: c.single-window 0 (w1) + c.release-hours hidden, zero (w2) -> 0/3 not
+    # started; B: c.release-hours 0 (w2) + a.post-audit 1 (w1) -> 1/3 = 33.33 in progress; 2 criteria each.
+    # KG A: 1 (w1) + 0.5 (w2) -> 2/3 = 66.67 implemented, 2; B: c.release-hours 0.5 (w2), a.post-audit N/A
+    # -> 1/2 = 50 % = threshold: implemented, 1 criterion.
+    got = [(r["country_code"], r["measure_id"], r["measure_title"], r["attainment"], r["measure_status"],
+            r["criteria"]) for r in export(loaded, "measures", LAB, "--lang", "ru")]
+    assert got == [
+        ("KG", "A", "Единое окно", "66.67", "implemented", "2"),
+        ("KG", "B", "Послетаможенный аудит", "50.00", "implemented", "1"),
+        ("KZ", "A", "Единое окно", "0.00", "not_started", "2"),
+        ("KZ", "B", "Послетаможенный аудит", "33.33", "in_progress", "2"),
+    ]

@@ -278,3 +278,73 @@ def test_measures_csv_matches_the_hand_computation(loaded):
         ("KZ", "A", "Единое окно", "0.00", "not_started", "2"),
         ("KZ", "B", "Послетаможенный аудит", "33.33", "in_progress", "2"),
     ]
+
+
+def test_questionnaires_diff_lists_every_change_of_the_next_version(loaded, tmp_path):
+    new = DATA / "border-ops-2026.2.yaml"
+    result = loaded.invoke(args=["questionnaires", "diff", BORDER, str(new)])
+    assert result.exit_code == 0, result.output
+    ru = "ru: Используется платформа дистанционного обучения"
+    # six questions changed: r.profiling, r.automated, r.ml, d.pre-arrival, d.api (two fields), p.e-learning
+    assert result.stdout.splitlines() == [
+        "questionnaire diff border-ops@2026.1 -> border-ops@2026.2",
+        "added      p.certification",
+        "renamed    p.training -> p.staff-training",
+        "removed    r.notes (dropped in supersedes)",
+        "changed    r.profiling: weight: '2' -> '3'",
+        "changed    r.automated: hidden: 'zero' -> 'exclude'",
+        "changed    r.ml: choices: 'rules=0.5; model=1.5; ensemble=3' -> 'rules=0.5; model=2; ensemble=3'",
+        "changed    d.pre-arrival: bands: '[24..]=2; [4..]=1; [..]=0' -> '[12..]=2; [4..]=1; [..]=0'",
+        "changed    d.api: stage: 'advanced' -> 'leading'",
+        "changed    d.api: required: 'true' -> 'false'",
+        f"changed    p.e-learning: text: 'en: An e-learning platform is used | {ru}' -> "
+        f"'en: A distance-learning platform is used | {ru}'",
+        "1 added, 1 renamed, 1 removed (0 unaccounted for), 6 changed",
+    ]
+    # The same versions given as files give the same report.
+    same = loaded.invoke(args=["questionnaires", "diff", str(DATA / "border-ops-2026.1.yaml"), str(new)])
+    assert same.exit_code == 0 and same.stdout == result.stdout
+    # A draft that loses d.share without renaming or dropping it: exit 1, and the report says which key.
+    text = new.read_text(encoding="utf-8").replace('version: "2026.2"\n', 'version: "2026.3"\n', 1)
+    start, end = text.index("      - key: d.share"), text.index("      - key: d.api")
+    draft = tmp_path / "2026.3.yaml"
+    draft.write_text(text[:start] + text[end:], encoding="utf-8")
+    result = loaded.invoke(args=["questionnaires", "diff", BORDER, str(draft)])
+    assert result.exit_code == 1
+    assert "removed    d.share (NOT in supersedes: neither renamed nor dropped)" in result.stdout.splitlines()
+    assert result.stdout.splitlines()[-1] == "1 added, 1 renamed, 2 removed (1 unaccounted for), 6 changed"
+
+
+SENSITIVITY_HEAD = ["country_code", "cycle", "assessment_id", "status", "stage_threshold", "overall_level_rule",
+                    "hidden", "overall_level", "overall_index", "level_clearance", "level_audit"]
+
+
+def test_scores_sensitivity_gives_the_levels_of_every_variant_by_hand(loaded, app):
+    before = export(loaded, "scores", LAB)
+    result = loaded.invoke(args=["scores", "sensitivity", "--questionnaire", LAB, "--threshold", "0.5,0.8",
+                                 "--overall-level", "min,mean_floor", "--hidden", "exclude,zero", "--status", "all"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert rows[0] == SENSITIVITY_HEAD
+    ids = {r["country_code"]: r["assessment_id"] for r in before}
+    # The variant's hidden rule applies to every question (c.docs' own "exclude" is replaced).
+    # KG  hidden exclude: clearance has nothing hidden: e 75 %, d 50 %, index 62.5; audit: a.post-audit N/A and
+    #     a.analytics hidden and left out -> no counted question: no level, no index, left out of the overall.
+    #     t 0.5: clearance 2 -> min 2, mean_floor 2; t 0.8: e 75 % < 80 % -> 0 -> 0 and 0. Index 62.50.
+    #     hidden zero: audit counts a.analytics as 0 (w1, d): level 1 at any threshold, index 0.
+    #     t 0.5: levels 2, 1 -> min 1, mean_floor floor((2·3 + 1)/4 = 1.75) = 1; t 0.8: 0, 1 -> min 0,
+    #     mean_floor floor(1/4) = 0. Index (62.5·3 + 0)/4 = 46.88.
+    # KZ  hidden exclude: clearance 0/1 in e -> level 0, index 0; audit e 100 %, d 0 % (unanswered: zero) ->
+    #     level 1 at both thresholds, index 50. min 0, mean_floor floor(1/4) = 0, index (0·3 + 50)/4 = 12.50.
+    #     hidden zero: clearance also counts c.docs (w1, e) and c.release-hours (w2, d) as 0: still level 0 and
+    #     index 0, so every variant gives 0, 12.50, levels 0 and 1.
+    kg = [[t, rule, hidden, level, index, clearance, audit] for hidden, t, rule, level, index, clearance, audit in (
+        ("exclude", "0.5", "min", "2", "62.50", "2", ""), ("exclude", "0.5", "mean_floor", "2", "62.50", "2", ""),
+        ("exclude", "0.8", "min", "0", "62.50", "0", ""), ("exclude", "0.8", "mean_floor", "0", "62.50", "0", ""),
+        ("zero", "0.5", "min", "1", "46.88", "2", "1"), ("zero", "0.5", "mean_floor", "1", "46.88", "2", "1"),
+        ("zero", "0.8", "min", "0", "46.88", "0", "1"), ("zero", "0.8", "mean_floor", "0", "46.88", "0", "1"))]
+    kz = [[t, rule, hidden, "0", "12.50", "0", "1"] for hidden in ("exclude", "zero") for t in ("0.5", "0.8")
+          for rule in ("min", "mean_floor")]
+    assert rows[1:] == [["KG", "2026", ids["KG"], "submitted", *row] for row in kg] + [
+        ["KZ", "2026", ids["KZ"], "draft", *row] for row in kz]
+    assert export(loaded, "scores", LAB) == before  # nothing stored changed

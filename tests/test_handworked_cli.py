@@ -348,3 +348,28 @@ def test_scores_sensitivity_gives_the_levels_of_every_variant_by_hand(loaded, ap
     assert rows[1:] == [["KG", "2026", ids["KG"], "submitted", *row] for row in kg] + [
         ["KZ", "2026", ids["KZ"], "draft", *row] for row in kz]
     assert export(loaded, "scores", LAB) == before  # nothing stored changed
+
+
+def test_validate_names_the_file_path_and_fault_of_each_addition(runner, tmp_path):
+    text = (DATA / "border-ops-2026.1.yaml").read_text(encoding="utf-8")
+    bad = (text.replace('measures: ["1.2", "2.5.3"]', 'measures: ["1.2", "2.5.4"]')
+           .replace('  rkc: {en: "Revised Kyoto Convention", ru: "Пересмотренная Киотская конвенция"}',
+                    '  rkc: {en: "Revised Kyoto Convention"}')
+           .replace('{instrument: rkc, part: "Standard 3.25"}', '{instrument: wco-safe, part: "Pillar 1"}')
+           .replace("        hidden: zero\n        bands", "        hidden: zeros\n        bands")
+           .replace('measures: ["9.1"]', "measures: [9.1]"))
+    path = tmp_path / "border-ops.yaml"
+    path.write_text(bad, encoding="utf-8")
+    for command in ("validate", "load"):
+        result = runner.invoke(args=["questionnaires", command, str(path)])
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == [f"{path}: {line}" for line in (
+            "instruments.rkc: the 'ru' translation is missing (every text must be given in en, ru) (line 27)",
+            "dimensions[0].questions[1].measures[1]: unknown measure '2.5.4'; did you mean '2.5.3'? (line 49)",
+            "dimensions[1].questions[0].references[0].instrument: unknown instrument 'wco-safe': give its label "
+            "under instruments; known: rkc, wto-tfa (line 80)",
+            "dimensions[1].questions[1].hidden: 'zeros' is not allowed: use one of exclude, zero; did you mean "
+            "'zero'? (line 89)",
+            "dimensions[1].questions[2].measures[0]: must be text, not the number 9.1 (put it in quotes: \"9.1\") "
+            "(line 97)")]
+    assert "border-ops" not in runner.invoke(args=["questionnaires", "list"]).stdout

@@ -15,11 +15,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _prepare_instance(app)
     _init_extensions(app)
     _register_blueprints(app)
-    from app import cli, errors, request_guard, security
+    from app import assets, cli, errors, request_guard, security
 
     errors.register(app)
     request_guard.register(app)
     security.register(app)
+    assets.register(app)
     cli.register(app)
     if issubclass(config_class, ProductionConfig) and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         app.logger.warning("RATELIMIT_STORAGE_URI is memory://: the per-address login limit counts per worker "

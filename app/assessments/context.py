@@ -10,6 +10,8 @@ from app.extensions import db
 from app.models import Answer, Assessment, ReviewFlag
 from app.services import attachments, scores
 from app.services.questionnaires import parsed
+from app.assessments import views
+from app.i18n import current_language
 
 
 @dataclass
@@ -31,10 +33,16 @@ def visible_keys(questionnaire: scoring.Questionnaire, answers: dict[str, Answer
     return scoring.visible_questions(questionnaire, {k: (a.value, a.not_applicable) for k, a in answers.items()})
 
 
+def progress_from(rows) -> dict[str, Progress]:
+    """Progress per dimension key (and `_overall`) from stored score rows or the engine's dimension scores
+    (anything with key/dimension_key, required_answered and required_visible)."""
+    return {getattr(r, "dimension_key", None) or r.key: Progress(r.required_answered, r.required_visible)
+            for r in rows}
+
+
 def progress_by_dimension(assessment: Assessment) -> dict[str, Progress]:
     """Required questions answered per dimension (and `_overall`), from the stored score rows."""
-    result = scores.score_assessment(assessment)
-    return {d.key: Progress(d.required_answered, d.required_visible) for d in (*result.dimensions, result.overall)}
+    return progress_from(scores.rows_for(assessment.id).values())
 
 
 def flags_by_question(assessment: Assessment) -> dict[str, list[ReviewFlag]]:
@@ -52,10 +60,12 @@ def section(assessment: Assessment, dimension_key: str) -> dict:
     if dimension is None:
         raise KeyError(dimension_key)
     answers = answers_of(assessment)
+    lang = current_language()
     return {"questionnaire": questionnaire, "dimension": dimension, "answers": answers,
             "visible": visible_keys(questionnaire, answers), "attachments": attachments.by_question(assessment),
             "flags": flags_by_question(assessment), "progress": progress_by_dimension(assessment),
-            "neighbours": _neighbours(questionnaire, dimension_key)}
+            "neighbours": _neighbours(questionnaire, dimension_key),
+            "view": views.questionnaire_view(assessment.questionnaire_version, lang), "labels": views.card_labels(lang)}
 
 
 def _neighbours(questionnaire: scoring.Questionnaire, key: str) -> tuple:
@@ -64,25 +74,14 @@ def _neighbours(questionnaire: scoring.Questionnaire, key: str) -> tuple:
     return (keys[i - 1] if i > 0 else None, keys[i + 1] if i + 1 < len(keys) else None)
 
 
-def stage_labels(questionnaire: scoring.Questionnaire) -> dict[str, dict]:
-    return {stage.key: stage.label for stage in questionnaire.stages}
-
-
-def show_if_json(question: scoring.Question) -> dict | None:
-    """The skip rule in the form the browser script evaluates."""
-    rule = question.show_if
-    if rule is None:
-        return None
-    return {"question": rule.question, "in": list(rule.values) if rule.values is not None else None,
-            "op": rule.op, "value": rule.value}
-
-
-def country_name(code: str) -> str:
+def country_names(codes) -> dict[str, str]:
+    """{code: name in the UI language} in one query (a code with no stored country keeps the code)."""
     from app.i18n import current_language
     from app.models import Country
 
-    country = db.session.get(Country, code)
-    return country.name(current_language()) if country else code
+    lang = current_language()
+    found = {c.code: c.name(lang) for c in db.session.scalars(sa.select(Country).where(Country.code.in_(codes)))}
+    return {code: found.get(code, code) for code in codes}
 
 
 def overview(assessment: Assessment) -> dict:
@@ -90,8 +89,9 @@ def overview(assessment: Assessment) -> dict:
     from app.services import workflow
 
     questionnaire = parsed(assessment.questionnaire_version)
+    rows = scores.rows_for(assessment.id)
     return {"assessment": assessment, "questionnaire": questionnaire,
-            "progress": progress_by_dimension(assessment), "score_rows": scores.rows_for(assessment.id),
+            "progress": progress_from(rows.values()), "score_rows": rows,
             "flags": workflow.flags(assessment), "changes": workflow.changes_since_return(assessment)}
 
 
@@ -116,14 +116,3 @@ def number_shown(value: str) -> str:
     from app.i18n import current_language
 
     return value.replace(".", ",") if current_language() == "ru" else value
-
-
-def number_hint(question: scoring.Question) -> str:
-    """What a number field accepts: the range, and that a decimal comma or point both work."""
-    from flask_babel import gettext as _
-
-    from app.i18n import current_language
-    from app.services.workbook import number_range
-
-    return " ".join([number_range(question, current_language()),
-                     _("Decimals after a comma or a point (9,5 or 9.5); no thousands separators.")])

@@ -21,9 +21,10 @@ from app.services.questionnaires import parsed
 def _base(user: User, filters: Filters, lang: str) -> dict:
     """The resolved filters and the choices the filter form offers."""
     filters = service.with_default_countries(user, filters)
-    version = service.resolve_version(user, filters)
+    versions = service.versions_with_data(user, filters)
+    version = service.resolve_version(user, filters, versions)
     context = {"filters": filters, "version": version, "questionnaire": None, "lang": lang,
-               "versions": service.versions_with_data(user, filters), "cycles": [], "countries": [],
+               "versions": versions, "cycles": [], "countries": [],
                "statuses": service.allowed_statuses(user)}
     if version is not None:
         filters = replace(filters, questionnaire=version.label)

@@ -1,5 +1,6 @@
 """Views of the review blueprint (analysts only)."""
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,8 +20,9 @@ from app.services.questionnaires import parsed
 def index():
     by_status = {}
     for status in ("submitted", "returned", "validated"):
-        by_status[status] = db.session.scalars(sa.select(Assessment).where(Assessment.status == status)
-                                               .order_by(Assessment.updated_at.desc()).limit(200)).all()
+        by_status[status] = db.session.scalars(sa.select(Assessment).where(Assessment.status == status).options(
+            so.selectinload(Assessment.country), so.selectinload(Assessment.questionnaire_version))
+            .order_by(Assessment.updated_at.desc()).limit(200)).all()
     return render_template("review/index.html", by_status=by_status)
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import scoring
-from app.assessments import context
+from app.assessments import context, views
+from app.i18n import current_language
 from app.models import Answer, Assessment, Attachment, ReviewFlag
 from app.services import attachments, workflow
 from app.services.questionnaires import parsed
@@ -101,5 +102,6 @@ def workspace(assessment: Assessment, show: str = "all", stage: str | None = Non
                 view.items.append(item)
         sections.append(view)
     return {"questionnaire": questionnaire, "sections": sections, "counts": counts, "changes": changes,
+            "view": views.questionnaire_view(assessment.questionnaire_version, current_language()),
             "show": show, "stage": stage, "section": section,
             "shown": sum(len(s.items) for s in sections)}

@@ -1,6 +1,7 @@
 """Persisting the engine's results as score rows; the shell never computes a score itself."""
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timezone
 
 import pandas as pd
@@ -100,8 +101,14 @@ def upsert_score_rows() -> sa.Insert:
     Generic over ScoreRow's columns, so a column added to the model is written without a change
     here; works on SQLite and PostgreSQL (INSERT ... ON CONFLICT DO UPDATE).
     """
+    return _upsert_score_rows(db.session.get_bind().dialect.name)
+
+
+@functools.cache
+def _upsert_score_rows(dialect: str) -> sa.Insert:
+    """Built once per dialect: a statement is immutable, and building it costs more than running it."""
     table = ScoreRow.__table__
-    insert = (sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else postgresql_insert)(table)
+    insert = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(table)
     keys = ("assessment_id", "dimension_key")
     updated = {c.name: insert.excluded[c.name] for c in table.columns if not c.primary_key and c.name not in keys}
     return insert.on_conflict_do_update(index_elements=list(keys), set_=updated)
@@ -126,7 +133,8 @@ def _row(assessment: Assessment, result: scoring.AssessmentScore, dim, now: date
     return {
         "assessment_id": assessment.id, "dimension_key": dim.key, "level": dim.level, "index": dim.index,
         "stages": dict(dim.stages), "answered": dim.answered, "applicable": dim.applicable,
-        "completeness": dim.completeness, "explanation": [_gap(g) for g in gaps],
+        "completeness": dim.completeness, "required_answered": dim.required_answered,
+        "required_visible": dim.required_visible, "explanation": [_gap(g) for g in gaps],
         "evidence_coverage": dim.evidence_coverage,
         "weakest_dimensions": list(result.weakest) if overall else None,
         "measures": [_measure(m) for m in result.measures] if overall else None,

@@ -4,9 +4,11 @@ import re
 
 import pytest
 
+import scoring
 from app.extensions import db
 from app.models import Assessment
 from app.services import scores
+from app.services.questionnaires import parsed
 
 #: saves through autosave, in order: answers, a gate that hides its follow-up, not applicable, clearing
 SAVES = [
@@ -27,6 +29,12 @@ def fresh_and_stored(app, assessment_id: int) -> tuple[dict, dict]:
         result = scores.score_assessment(db.session.get(Assessment, assessment_id))
         fresh = {d.key: {f: getattr(d, f) for f in FIELDS} for d in (*result.dimensions, result.overall)}
         stored = {key: {f: getattr(row, f) for f in FIELDS} for key, row in scores.rows_for(assessment_id).items()}
+        # the way to the next level the profile shows is stored with the rows, and is the engine's
+        threshold = parsed(db.session.get(Assessment, assessment_id).questionnaire_version).rules.stage_threshold
+        ways = scoring.next_level(result, threshold)
+        for key, row in scores.rows_for(assessment_id).items():
+            fresh[key]["way"] = ways.get(key)
+            stored[key]["way"] = scores.stored_way(row)
     return fresh, stored
 
 

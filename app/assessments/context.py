@@ -24,12 +24,18 @@ class Progress:
         return 100 if not self.required else round(100 * self.answered / self.required)
 
 
-def answers_of(assessment: Assessment) -> dict[str, Answer]:
-    return {a.question_key: a for a in db.session.scalars(
-        sa.select(Answer).where(Answer.assessment_id == assessment.id))}
+#: the answer columns the pages show (read as plain rows: no ORM objects, no identity map)
+ANSWER_COLUMNS = (Answer.question_key, Answer.value, Answer.not_applicable, Answer.comment, Answer.evidence_url,
+                  Answer.revision, Answer.carried_forward)
 
 
-def visible_keys(questionnaire: scoring.Questionnaire, answers: dict[str, Answer]) -> frozenset[str]:
+def answers_of(assessment: Assessment) -> dict[str, sa.Row]:
+    """The assessment's answers by question key, as read-only rows with the attributes of ANSWER_COLUMNS."""
+    return {row.question_key: row for row in db.session.execute(
+        sa.select(*ANSWER_COLUMNS).where(Answer.assessment_id == assessment.id))}
+
+
+def visible_keys(questionnaire: scoring.Questionnaire, answers: dict[str, sa.Row]) -> frozenset[str]:
     return scoring.visible_questions(questionnaire, {k: (a.value, a.not_applicable) for k, a in answers.items()})
 
 

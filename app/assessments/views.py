@@ -130,9 +130,17 @@ CARD_LABELS = {
     "changed": _l("changed"),
     "answer_colon": _l("Answer:"),
     "comment_colon": _l("Comment:"),
-    "evidence_colon": _l("Evidence:"),
     "flag_question": _l("Flag this question"),
     "comment_for_country": _l("Comment for the country"),
+    "hidden": _l("hidden by an earlier answer"),
+    "hidden_not_counted": _l("hidden by an earlier answer — not counted"),
+    "evidence_link_colon": _l("Evidence link:"),
+    "evidence_files_colon": _l("Evidence files:"),
+    "no_evidence": _l("No evidence given."),
+    "resolved_because": _l("Resolved because:"),
+    "resolve_this_flag": _l("Resolve this flag"),
+    "why_resolved": _l("Why the flag is resolved"),
+    "resolve_flag": _l("Resolve the flag"),
 }
 _labels: dict[str, dict[str, str]] = {}
 

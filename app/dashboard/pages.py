@@ -122,7 +122,7 @@ def profile(user: User, country: Country, filters: Filters, lang: str) -> dict:
         caption = (f"{country.name(lang)} · {localised(questionnaire.title, lang)} {questionnaire.version} · "
                    f"{found.assessment.cycle}")
         answers_shown = access.may_see_answers(user, found.assessment)
-        ways = way_to_next_level(found.assessment)
+        ways = way_to_next_level(found.rows)
         context.update(
             ladder=charts.stage_ladder(found.rows, questionnaire, lang, _("Stage attainment by dimension"), caption),
             roadmap=roadmap(found, lang, answers_shown, ways), names=charts.level_names(questionnaire, lang), ways=ways,

@@ -199,6 +199,9 @@ class ScoreRow(db.Model):
     #: required visible questions answered, and required visible questions: the progress pages show
     required_answered: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     required_visible: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    #: dimension rows below the top level: the way to the next level (scoring.next_level), as
+    #: {"stage", "points_lacking" (weighted points), "criteria" [question keys], "reachable"}; else null
+    next_level: so.Mapped[Optional[dict[str, Any]]] = so.mapped_column(sa.JSON)
     #: the roadmap: the questions between this dimension and its next level
     explanation: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
     questionnaire_version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("questionnaire_version.id"))

@@ -176,11 +176,13 @@ def comparison(user: User, filters: Filters, version: QuestionnaireVersion, lang
 
 
 def _rows_by_assessment(ids: list[int], explanation: bool = True) -> dict[int, dict[str, ScoreRow]]:
-    """Score rows by assessment id and dimension key; explanation=False leaves the roadmap unread."""
+    """Score rows by assessment id and dimension key; explanation=False leaves the roadmap (gaps and the way
+    to the next level) unread."""
     grouped: dict[int, dict[str, ScoreRow]] = {}
     query = sa.select(ScoreRow).where(ScoreRow.assessment_id.in_(ids))
     if not explanation:
-        query = query.options(so.defer(ScoreRow.explanation, raiseload=True))
+        query = query.options(so.defer(ScoreRow.explanation, raiseload=True),
+                              so.defer(ScoreRow.next_level, raiseload=True))
     if ids:
         for row in db.session.scalars(query):
             grouped.setdefault(row.assessment_id, {})[row.dimension_key] = row

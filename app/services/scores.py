@@ -88,8 +88,10 @@ def _replace_rows(assessments: list[Assessment], results: list[scoring.Assessmen
     rows = []
     for result in results:
         assessment = by_id[result.assessment_id]
+        threshold = parsed(assessment.questionnaire_version).rules.stage_threshold
+        ways = scoring.next_level(result, threshold)
         for dim in (*result.dimensions, result.overall):
-            rows.append(_row(assessment, result, dim, now))
+            rows.append({**_row(assessment, result, dim, now), "next_level": _way(ways.get(dim.key))})
     _delete_rows_not_in(list(by_id), rows)
     if rows:
         db.session.execute(upsert_score_rows(), rows)
@@ -125,6 +127,22 @@ def _delete_rows_not_in(assessment_ids: list[int], rows: list[dict]) -> None:
     for keys, ids in groups.items():
         db.session.execute(sa.delete(ScoreRow).where(ScoreRow.assessment_id.in_(ids),
                                                      ScoreRow.dimension_key.not_in(sorted(keys))))
+
+
+def _way(way: scoring.NextLevel | None) -> dict | None:
+    if way is None:
+        return None
+    return {"stage": way.stage, "points_lacking": way.points_lacking, "criteria": list(way.criteria),
+            "reachable": way.reachable}
+
+
+def stored_way(row: ScoreRow) -> scoring.NextLevel | None:
+    """A dimension row's stored way to the next level (None at the top level or when not stored)."""
+    way = row.next_level
+    if not way:
+        return None
+    return scoring.NextLevel(row.dimension_key, way["stage"], way["points_lacking"], tuple(way["criteria"]),
+                             way["reachable"])
 
 
 def _row(assessment: Assessment, result: scoring.AssessmentScore, dim, now: datetime) -> dict:

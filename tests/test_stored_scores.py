@@ -35,6 +35,8 @@ def fresh_and_stored(app, assessment_id: int) -> tuple[dict, dict]:
         for key, row in scores.rows_for(assessment_id).items():
             fresh[key]["way"] = ways.get(key)
             stored[key]["way"] = scores.stored_way(row)
+            fresh[key]["hidden"] = sorted(result.hidden) if key == "_overall" else None
+            stored[key]["hidden"] = row.hidden
     return fresh, stored
 
 

@@ -29,14 +29,27 @@ ANSWER_COLUMNS = (Answer.question_key, Answer.value, Answer.not_applicable, Answ
                   Answer.revision, Answer.carried_forward)
 
 
-def answers_of(assessment: Assessment) -> dict[str, sa.Row]:
-    """The assessment's answers by question key, as read-only rows with the attributes of ANSWER_COLUMNS."""
-    return {row.question_key: row for row in db.session.execute(
-        sa.select(*ANSWER_COLUMNS).where(Answer.assessment_id == assessment.id))}
+def answers_of(assessment: Assessment, keys=None) -> dict[str, sa.Row]:
+    """The assessment's answers by question key (only `keys` when given), as read-only rows with the
+    attributes of ANSWER_COLUMNS."""
+    query = sa.select(*ANSWER_COLUMNS).where(Answer.assessment_id == assessment.id)
+    if keys is not None:
+        query = query.where(Answer.question_key.in_(list(keys)))
+    return {row.question_key: row for row in db.session.execute(query)}
 
 
 def visible_keys(questionnaire: scoring.Questionnaire, answers: dict[str, sa.Row]) -> frozenset[str]:
     return scoring.visible_questions(questionnaire, {k: (a.value, a.not_applicable) for k, a in answers.items()})
+
+
+def hidden_keys(assessment: Assessment, questionnaire: scoring.Questionnaire,
+                stored: frozenset[str] | None) -> frozenset[str]:
+    """The questions skip logic hides: as stored with the score rows (app.services.scores), or, for rows
+    that predate migration 0009, worked out from the stored answers."""
+    if stored is not None:
+        return stored
+    visible = visible_keys(questionnaire, answers_of(assessment))
+    return frozenset(q.key for q in questionnaire.questions if q.key not in visible)
 
 
 def progress_from(rows) -> dict[str, Progress]:
@@ -48,7 +61,7 @@ def progress_from(rows) -> dict[str, Progress]:
 
 def progress_by_dimension(assessment: Assessment) -> dict[str, Progress]:
     """Required questions answered per dimension (and `_overall`), from the stored score rows."""
-    return progress_from(scores.rows_for(assessment.id).values())
+    return {key: Progress(*counts) for key, counts in scores.progress_and_hidden(assessment.id)[0].items()}
 
 
 def flags_by_question(assessment: Assessment) -> dict[str, list[ReviewFlag]]:
@@ -60,16 +73,22 @@ def flags_by_question(assessment: Assessment) -> dict[str, list[ReviewFlag]]:
 
 
 def section(assessment: Assessment, dimension_key: str) -> dict:
-    """Everything the section page needs; KeyError if the dimension does not exist."""
+    """Everything the section page needs; KeyError if the dimension does not exist.
+
+    Progress and the questions hidden by skip logic come from the stored score rows; only the
+    section's own answers are read.
+    """
     questionnaire = parsed(assessment.questionnaire_version)
     dimension = next((d for d in questionnaire.dimensions if d.key == dimension_key), None)
     if dimension is None:
         raise KeyError(dimension_key)
-    answers = answers_of(assessment)
+    counts, stored_hidden = scores.progress_and_hidden(assessment.id)
     lang = current_language()
-    return {"questionnaire": questionnaire, "dimension": dimension, "answers": answers,
-            "visible": visible_keys(questionnaire, answers), "attachments": attachments.by_question(assessment),
-            "flags": flags_by_question(assessment), "progress": progress_by_dimension(assessment),
+    return {"questionnaire": questionnaire, "dimension": dimension,
+            "answers": answers_of(assessment, [q.key for q in dimension.questions]),
+            "hidden": hidden_keys(assessment, questionnaire, stored_hidden),
+            "attachments": attachments.by_question(assessment), "flags": flags_by_question(assessment),
+            "progress": {key: Progress(*c) for key, c in counts.items()},
             "neighbours": _neighbours(questionnaire, dimension_key),
             "view": views.questionnaire_view(assessment.questionnaire_version, lang), "labels": views.card_labels(lang)}
 

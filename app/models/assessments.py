@@ -202,6 +202,8 @@ class ScoreRow(db.Model):
     #: dimension rows below the top level: the way to the next level (scoring.next_level), as
     #: {"stage", "points_lacking" (weighted points), "criteria" [question keys], "reachable"}; else null
     next_level: so.Mapped[Optional[dict[str, Any]]] = so.mapped_column(sa.JSON)
+    #: `_overall` rows: keys of the questions hidden by show_if under the stored answers, sorted
+    hidden: so.Mapped[Optional[list[str]]] = so.mapped_column(sa.JSON)
     #: the roadmap: the questions between this dimension and its next level
     explanation: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
     questionnaire_version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("questionnaire_version.id"))

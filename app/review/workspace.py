@@ -11,7 +11,7 @@ import scoring
 from app.assessments import context, views
 from app.i18n import current_language
 from app.models import Answer, Assessment, Attachment, ReviewFlag
-from app.services import attachments, workflow
+from app.services import attachments, scores, workflow
 from app.services.questionnaires import parsed
 
 #: the "show" filter: key -> the test a question must pass
@@ -79,7 +79,7 @@ def workspace(assessment: Assessment, show: str = "all", stage: str | None = Non
     questionnaire = parsed(assessment.questionnaire_version)
     lang = current_language()
     answers = context.answers_of(assessment)
-    visible = context.visible_keys(questionnaire, answers)
+    hidden = context.hidden_keys(assessment, questionnaire, scores.progress_and_hidden(assessment.id)[1])
     flags = context.flags_by_question(assessment)
     files = attachments.by_question(assessment)
     changes = workflow.changes_since_return(assessment)
@@ -93,7 +93,7 @@ def workspace(assessment: Assessment, show: str = "all", stage: str | None = Non
         view = SectionView(dimension.key, dimension.title)
         for q in dimension.questions:
             item = ReviewItem(q, answers.get(q.key), flags.get(q.key, []), files.get(q.key, []),
-                              q.key in visible, q.key in changed)
+                              q.key not in hidden, q.key in changed)
             if not stage or q.stage == stage:
                 for name, shown in item.shown_by.items():
                     counts[name] += shown

@@ -48,7 +48,7 @@ def rescore(assessment: Assessment) -> scoring.AssessmentScore:
     """
     db.session.flush()
     result = score_assessment(assessment)
-    _replace_rows([assessment], [result])
+    _replace_rows([assessment], [result], prune=False)
     return result
 
 
@@ -82,7 +82,13 @@ def _recompute_batch(ids: list[int]) -> int:
     return len(results)
 
 
-def _replace_rows(assessments: list[Assessment], results: list[scoring.AssessmentScore]) -> None:
+def _replace_rows(assessments: list[Assessment], results: list[scoring.AssessmentScore], prune: bool = True) -> None:
+    """Upsert the results' rows; `prune` also deletes stored rows of dimension keys the results lack.
+
+    An assessment's dimensions are those of its questionnaire version, which never changes, so a save
+    (rescore) writes the same keys as before and skips the delete; only a scoring engine change can
+    leave a key behind, and `flask scores recompute` (recompute_all, which prunes) clears it.
+    """
     by_id = {a.id: a for a in assessments}
     now = datetime.now(timezone.utc)
     rows = []
@@ -91,8 +97,10 @@ def _replace_rows(assessments: list[Assessment], results: list[scoring.Assessmen
         threshold = parsed(assessment.questionnaire_version).rules.stage_threshold
         ways = scoring.next_level(result, threshold)
         for dim in (*result.dimensions, result.overall):
-            rows.append({**_row(assessment, result, dim, now), "next_level": _way(ways.get(dim.key))})
-    _delete_rows_not_in(list(by_id), rows)
+            rows.append({**_row(assessment, result, dim, now), "next_level": _way(ways.get(dim.key)),
+                         "hidden": sorted(result.hidden) if dim.key == OVERALL else None})
+    if prune:
+        _delete_rows_not_in(list(by_id), rows)
     if rows:
         db.session.execute(upsert_score_rows(), rows)
 
@@ -176,6 +184,20 @@ def rows_for(assessment_id: int) -> dict[str, ScoreRow]:
     """The stored score rows of an assessment by dimension key (`_overall` included)."""
     rows = db.session.scalars(sa.select(ScoreRow).where(ScoreRow.assessment_id == assessment_id))
     return {row.dimension_key: row for row in rows}
+
+
+def progress_and_hidden(assessment_id: int) -> tuple[dict[str, tuple[int, int]], frozenset[str] | None]:
+    """What an assessment's question pages need of its stored score rows, in one light query:
+    {dimension key (and `_overall`): (required answered, required visible)}, and the questions hidden
+    by skip logic (None when the rows predate migration 0009 and hold no hidden list)."""
+    progress, hidden = {}, None
+    for key, answered, visible, stored_hidden in db.session.execute(
+            sa.select(ScoreRow.dimension_key, ScoreRow.required_answered, ScoreRow.required_visible,
+                      ScoreRow.hidden).where(ScoreRow.assessment_id == assessment_id)):
+        progress[key] = (answered, visible)
+        if key == OVERALL and stored_hidden is not None:
+            hidden = frozenset(stored_hidden)
+    return progress, hidden
 
 
 def overall_rows(assessment_ids: list[int]) -> dict[int, ScoreRow]:

@@ -1,7 +1,8 @@
-"""Store on each score row the required questions answered and visible, and on dimension rows the way
-to the next level, so that pages show progress and the roadmap from the stored scores instead of
-rescoring (issue 16). Rows stored before this revision hold 0 and no way until they are rewritten:
-run `flask scores recompute` once after upgrading (it rescores every assessment).
+"""Store on each score row the required questions answered and visible, on dimension rows the way to
+the next level, and on `_overall` rows the questions hidden by skip logic, so that pages show progress,
+the roadmap and the visible questions from the stored scores instead of rescoring (issue 16). Rows
+stored before this revision hold 0, no way and no hidden list until they are rewritten: run
+`flask scores recompute` once after upgrading (it rescores every assessment).
 
 Revision ID: 0009
 Revises: 0008
@@ -22,10 +23,12 @@ def upgrade():
         batch_op.add_column(sa.Column('required_answered', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('required_visible', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('next_level', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('hidden', sa.JSON(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('score_row', schema=None) as batch_op:
+        batch_op.drop_column('hidden')
         batch_op.drop_column('next_level')
         batch_op.drop_column('required_visible')
         batch_op.drop_column('required_answered')

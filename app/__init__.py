@@ -1,6 +1,7 @@
 """Application factory: configuration, extensions, blueprints, errors, CLI."""
 from flask import Flask
 
+from app.urls import App
 from config import Config, ProductionConfig, from_env
 
 
@@ -9,7 +10,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     config_class = config_class or from_env()
     if issubclass(config_class, ProductionConfig):
         config_class.check()
-    app = Flask(__name__, instance_relative_config=True)
+    app = App(__name__, instance_relative_config=True)
     app.config.from_object(config_class)
     _check_time_zone(app)
     _prepare_instance(app)

@@ -44,13 +44,17 @@ def _folder(app: Flask, endpoint: str) -> str | None:
 
 
 def _add_version(endpoint: str, values: dict) -> None:
+    version = version_of(current_app, endpoint, values)
+    if version:
+        values["v"] = version
+
+
+def version_of(app: Flask, endpoint: str, values: dict) -> str:
+    """The `v` a URL of a static file gets ("" for other endpoints, or when the URL names its own)."""
     if FILE_ENDPOINTS.get(endpoint) != "filename" or "v" in values or "filename" not in values:
-        return
-    folder = _folder(current_app, endpoint)
-    if folder is not None:
-        version = file_version(os.path.join(folder, values["filename"]))
-        if version:
-            values["v"] = version
+        return ""
+    folder = _folder(app, endpoint)
+    return file_version(os.path.join(folder, values["filename"])) if folder is not None else ""
 
 
 def file_version(path: str) -> str:

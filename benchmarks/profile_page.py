@@ -69,8 +69,43 @@ def main() -> None:
             print(f"\n=== {name}: {1000 * elapsed:.1f} ms of CPU per request under the profiler, "
                   f"{statements[0] / args.repeat:.1f} SQL statements per request")
             print("\n".join(out.getvalue().splitlines()[6:]))
+            _phases(pstats.Stats(profiler), args.repeat)
     finally:
         database.close()
+
+
+#: where a request's time goes, by the functions that mark each phase (file suffix, function name)
+PHASES = (
+    ("whole request (Flask wsgi_app)", "flask/app.py", "wsgi_app"),
+    ("before the view: session, user, guards", "flask/app.py", "preprocess_request"),
+    ("session cookie and server-side session", "app/services/sessions.py", "resume"),
+    ("user loaded for the request", "app/services/accounts.py", "load_user"),
+    ("the view", "flask/app.py", "dispatch_request"),
+    ("templates rendered", "flask/templating.py", "_render"),
+    ("base layout (navigation, bell, menus) with the page inside", "templates/base.html", "root"),
+    ("section page: the question cards", "templates/assessments/_question.html", "macro"),
+    ("review page: the questions", "templates/review/assessment.html", "block_content"),
+    ("dashboard page body", "templates/dashboard/_layout.html", "block_content"),
+    ("notifications bell count", "app/services/notifications.py", "unread_count"),
+    ("SQL statements executed (ORM)", "sqlalchemy/orm/session.py", "_execute_internal"),
+    ("scoring engine", "scoring/engine.py", "score"),
+    ("URL building", "app/urls.py", "url_for"),
+    ("after the view: headers, session save", "flask/app.py", "process_response"),
+)
+
+
+def _phases(stats: pstats.Stats, repeat: int) -> None:
+    """Cumulative milliseconds per request (under the profiler) of the functions in PHASES."""
+    found = {}
+    for (filename, _line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.stats.items():
+        for label, suffix, function in PHASES:
+            if name == function and filename.endswith(suffix):
+                found[label] = max(found.get(label, 0.0), cumulative)
+    whole = found.get(PHASES[0][0]) or 1.0
+    print("phase (cumulative, under the profiler; phases nest)        ms/request   share")
+    for label, _suffix, _function in PHASES:
+        if label in found:
+            print(f"  {label:<58} {1000 * found[label] / repeat:8.2f}   {100 * found[label] / whole:5.1f} %")
 
 
 def _page_requests(client, paths, fixture):

@@ -7,6 +7,7 @@ previous save of that answer produced, so every save is a valid compare-and-set.
 """
 from __future__ import annotations
 
+import collections
 import http.client
 import json
 import random
@@ -17,7 +18,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -37,6 +38,8 @@ class Result:
     p95: float
     p99: float
     errors: int
+    #: what the errors were: HTTP status or "connection", with counts (Python generator only)
+    error_kinds: dict = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -193,12 +196,12 @@ class PythonLoad:
         self.connections, self.duration = connections, duration
 
     def _run(self, work_of) -> Result:
-        latencies, errors, lock = [], [0], threading.Lock()
+        latencies, errors, kinds, lock = [], [0], collections.Counter(), threading.Lock()
         barrier = threading.Barrier(self.connections + 1)
         deadline = [0.0]
 
         def client(n):
-            mine, failed = [], 0
+            mine, failed, my_kinds = [], 0, collections.Counter()
             conn, requests = None, work_of(n)
             barrier.wait()
             while time.perf_counter() < deadline[0]:
@@ -211,9 +214,12 @@ class PythonLoad:
                     conn.request(method, parts.path, body=body, headers=headers)
                     response = conn.getresponse()
                     response.read()
-                    failed += response.status >= 300
+                    if response.status >= 300:
+                        failed += 1
+                        my_kinds[str(response.status)] += 1
                 except OSError:
                     failed += 1
+                    my_kinds["connection"] += 1
                     conn.close()
                     conn = None
                     continue
@@ -221,6 +227,7 @@ class PythonLoad:
             with lock:
                 latencies.extend(mine)
                 errors[0] += failed
+                kinds.update(my_kinds)
 
         threads = [threading.Thread(target=client, args=(n,)) for n in range(self.connections)]
         for t in threads:
@@ -232,7 +239,7 @@ class PythonLoad:
             t.join()
         seconds = time.perf_counter() - started
         return Result(len(latencies), seconds, percentile(latencies, 50), percentile(latencies, 95),
-                      percentile(latencies, 99), errors[0])
+                      percentile(latencies, 99), errors[0], dict(kinds))
 
     def get(self, url: str, session: Session | None, label: str) -> Result:
         preflight(url, session)

@@ -179,21 +179,26 @@ def read_fixture(database: str) -> Fixture:
 
 def current_revisions(database: str, targets: list[dict]) -> None:
     """Refresh the targets' revisions once the previous save run has drained (requests that were in
-    flight when the load generator stopped still commit)."""
+    flight when the load generator stopped still commit), and order each target's two values so that
+    the value sent with a revision (values[revision % 2]) always differs from the stored one: a save
+    that changes nothing keeps its revision (it stores nothing), and the next save would conflict."""
     import sqlalchemy as sa
 
     engine = sa.create_engine(database)
     previous = None
     for _ in range(40):
         with engine.connect() as conn:
-            revisions = dict(conn.execute(sa.text("SELECT id, revision FROM answer")).all())
-        if revisions == previous:
+            stored = {i: (rev, value) for i, rev, value in conn.execute(
+                sa.text("SELECT id, revision, value FROM answer")).all()}
+        if stored == previous:
             break
-        previous = revisions
+        previous = stored
         time.sleep(0.5)
     engine.dispose()
     for target in targets:
-        target["revision"] = revisions[target["id"]]
+        target["revision"], value = stored[target["id"]]
+        first, second = target["values"][:2]
+        target["values"] = [first, second] if (first != value) == (target["revision"] % 2 == 0) else [second, first]
 
 
 def login(base: str, email: str) -> loadgen.Session:
@@ -290,6 +295,13 @@ def report_closed(rows: list[tuple], args, generator: str) -> bool:
         print(f"{name:<46}{rate:>8.0f}{1000 * p50:>9.1f}{1000 * p95:>9.1f}{1000 * p99:>9.1f}{errors:>8}"
               f"{'' if ratio is None else f'{100 * ratio:.0f} %':>8}"
               f"{'' if target is None else f'{100 * target:.0f} %':>8}  {verdict}")
+    for name, results, _anchor_rates, _target in rows:
+        kinds: dict[str, int] = {}
+        for result in results:
+            for kind, count in result.error_kinds.items():
+                kinds[kind] = kinds.get(kind, 0) + count
+        if kinds:
+            print(f"  errors of {name}: " + ", ".join(f"{count} x {kind}" for kind, count in sorted(kinds.items())))
     print(f"(targets: pages {100 * PAGE_TARGET:.0f} % of the anchor page, autosave {100 * SAVE_TARGET:.0f} % of the "
           f"anchor save, every page p95 <= {1000 * P95_TARGET:.0f} ms; errors = non-2xx or failed requests)")
     return ok
@@ -354,12 +366,15 @@ def cpu_ratios(database: str, fixture: Fixture, repeat: int) -> bool:
     target = next(t for t in fixture.save_targets if t["country"] == "AM")
     saver = client("am.coordinator")
 
-    def save():
-        rev = target["revision"]
+    def save():  # every save changes the answer (one that changes nothing stores and scores nothing)
+        current = target.get("current")
+        value = next(v for v in target["values"] if v != current)
         response = saver.post(f"/assessments/{target['assessment']}/answers/{target['key']}",
-                              json={"base_revision": rev, "value": target["values"][rev % 2]})
+                              json={"base_revision": target["revision"], "value": value})
         assert response.status_code == 200, response.get_data(as_text=True)
-        target["revision"] = response.get_json()["answer"]["revision"]
+        answer = response.get_json()["answer"]
+        assert answer["value"] == value, answer
+        target["revision"], target["current"] = answer["revision"], value
 
     def anchor_save():
         response = anchor.post(f"/save/{target['id']}", json={"base_revision": target["revision"], "comment": "x"})

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
 import scoring
 from app.assessments import context, views
 from app.i18n import current_language
-from app.models import Answer, Assessment, Attachment, ReviewFlag
+from app.models import Assessment, Attachment, ReviewFlag
 from app.services import attachments, scores, workflow
 from app.services.questionnaires import parsed
 
@@ -23,7 +25,8 @@ class ReviewItem:
     """One question as the reviewer sees it; the facts the filters test are worked out once."""
 
     question: scoring.Question
-    answer: Answer | None
+    #: the stored answer as a plain row (app.assessments.context.answers_of), or None
+    answer: sa.Row | None
     flags: list[ReviewFlag]
     files: list[Attachment]
     visible: bool

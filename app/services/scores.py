@@ -140,8 +140,9 @@ def _delete_rows_not_in(assessment_ids: list[int], rows: list[dict]) -> None:
 def _way(way: scoring.NextLevel | None) -> dict | None:
     if way is None:
         return None
-    return {"stage": way.stage, "points_lacking": way.points_lacking, "criteria": list(way.criteria),
-            "reachable": way.reachable}
+    # plain JSON values (the engine may hand numpy scalars)
+    return {"stage": way.stage, "points_lacking": float(way.points_lacking),
+            "criteria": [str(k) for k in way.criteria], "reachable": bool(way.reachable)}
 
 
 def stored_way(row: ScoreRow) -> scoring.NextLevel | None:

@@ -16,13 +16,14 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _prepare_instance(app)
     _init_extensions(app)
     _register_blueprints(app)
-    from app import assets, cli, errors, request_guard, security
+    from app import access, assets, cli, errors, request_guard, security
 
     errors.register(app)
     request_guard.register(app)
     security.register(app)
     assets.register(app)
     cli.register(app)
+    access.init_app(app)  # registered last, so its after_request hook runs first
     if issubclass(config_class, ProductionConfig) and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
         app.logger.warning("RATELIMIT_STORAGE_URI is memory://: the per-address login limit counts per worker "
                            "(the per-account guard is in the database and is shared regardless)")

@@ -2,7 +2,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Country
-from app.services.countries import EEU_GROUP, countries_in_group, sync_countries
+from app.services.countries import EEU_GROUP, all_countries, get, sync_countries
 
 
 def test_all_iso_countries_are_loaded_with_english_and_russian_names(app):
@@ -16,7 +16,7 @@ def test_all_iso_countries_are_loaded_with_english_and_russian_names(app):
 def test_the_five_eeu_members_form_their_group(app):
     with app.app_context():
         sync_countries()
-        members = countries_in_group(EEU_GROUP)
+        members = [c for c in all_countries() if EEU_GROUP in (c.groups or [])]
         assert [c.code for c in members] == ["AM", "BY", "KG", "KZ", "RU"]
         assert db.session.get(Country, "KG").name_ru == "Кыргызстан"
 
@@ -26,3 +26,9 @@ def test_syncing_twice_changes_nothing(app, runner):
     assert "249 added or updated" in result.output
     result = runner.invoke(args=["countries", "sync"])
     assert "0 added or updated" in result.output
+
+
+def test_a_country_is_found_by_its_code_in_any_case(app):
+    with app.app_context():
+        sync_countries(("KG",))
+        assert get("kg").code == "KG" and get("XX") is None

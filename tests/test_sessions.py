@@ -116,6 +116,24 @@ def test_disabling_a_user_ends_their_sessions_at_once(app, client, auth, make_us
         assert db.session.scalar(sa.select(UserSession.ended_reason).where(UserSession.user_id == user.id)) == "disabled"
 
 
+def test_an_account_disabled_in_the_database_itself_loses_its_session_at_the_next_request(app, client, auth,
+                                                                                        make_user):
+    """Disabling through the admin page also changes the session token, so the user loader refuses first;
+    an account disabled outside the application (SQL) keeps its token, and the session check ends it."""
+    user = make_user("respondent", "AM")
+    auth.login(user)
+    with app.app_context():
+        db.session.execute(sa.update(User).where(User.id == user.id).values(active=False))
+        db.session.commit()
+    response = client.get("/assessments/")
+    assert response.status_code == 302 and response.location.startswith("/login")
+    assert "session has ended" in client.get(response.location).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(UserSession.ended_reason)) == "disabled"
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "session.end"))
+        assert event.after["reason"] == "disabled"
+
+
 def test_the_idle_limit_ends_the_session_with_its_own_message(app, client, auth, make_user):
     auth.login(make_user("analyst"))
     _shift(app, last_seen_at=timedelta(minutes=31), created_at=timedelta(minutes=31))

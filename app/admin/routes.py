@@ -1,18 +1,15 @@
 """Views of the admin blueprint: accounts (administrators) and the audit log (administrators, analysts)."""
-import sqlalchemy as sa
 from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import access
 from app.admin import bp
 from app.admin.forms import ActionForm, UserForm
-from app.extensions import db
 from app.i18n import current_language
-from app.models import Country, User
 from app.exports.formats import csv_chunks
-from app.services import accounts, questionnaires, throttle
+from app.services import accounts, countries, questionnaires, throttle
 from app.services import audit_log as audit_log_service
 
 
@@ -23,15 +20,14 @@ def index():
 
 
 def _index_page(temporary: dict | None = None):
-    users = db.session.scalars(sa.select(User).order_by(User.country_code.nulls_first(), User.email)).all()
-    return render_template("admin/index.html", users=users, form=_user_form(), action_form=ActionForm(),
+    return render_template("admin/index.html", users=accounts.all_users(), form=_user_form(), action_form=ActionForm(),
                            versions=questionnaires.list_versions(), locks=throttle.locks(), temporary=temporary)
 
 
 def _user_form() -> UserForm:
     form = UserForm()
-    countries = db.session.scalars(sa.select(Country).order_by(Country.code)).all()
-    eeu_first = sorted(countries, key=lambda c: ("eeu-member" not in (c.groups or []), c.name(current_language())))
+    eeu_first = sorted(countries.all_countries(),
+                       key=lambda c: (countries.EEU_GROUP not in (c.groups or []), c.name(current_language())))
     form.country.choices = [SelectChoice("", "—")] + [SelectChoice(c.code, c.name(current_language()))
                                                        for c in eeu_first]
     return form
@@ -55,9 +51,9 @@ def create_user():
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
-@access.roles_required("admin")
+@login_required
 def toggle_active(user_id: int):
-    user = _target_user(user_id)
+    user = access.get_user_to_manage(current_user, user_id)
     if ActionForm().validate_on_submit():
         try:
             accounts.set_active(current_user, user, not user.active)
@@ -68,17 +64,10 @@ def toggle_active(user_id: int):
     return redirect(url_for(".index"))
 
 
-def _target_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        access.refuse(404, f"user {user_id} not found")
-    return user
-
-
 @bp.route("/users/<int:user_id>/temporary-password", methods=["POST"])
-@access.roles_required("admin")
+@login_required
 def temporary_password(user_id: int):
-    user = _target_user(user_id)
+    user = access.get_user_to_manage(current_user, user_id)
     if ActionForm().validate_on_submit():
         if user.id == current_user.id:
             flash(_("Change your own password on your account page."), "danger")
@@ -90,9 +79,9 @@ def temporary_password(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/second-factor/reset", methods=["POST"])
-@access.roles_required("admin")
+@login_required
 def reset_second_factor(user_id: int):
-    user = _target_user(user_id)
+    user = access.get_user_to_manage(current_user, user_id)
     if ActionForm().validate_on_submit():
         accounts.reset_second_factor(current_user, user)
         flash(_("The second factor of %(email)s was reset; their sessions were ended.", email=user.email), "info")
@@ -100,9 +89,9 @@ def reset_second_factor(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
-@access.roles_required("admin")
+@login_required
 def unlock(user_id: int):
-    user = _target_user(user_id)
+    user = access.get_user_to_manage(current_user, user_id)
     if ActionForm().validate_on_submit():
         accounts.lift_lock(current_user, user)
         flash(_("The login lock of %(email)s was lifted.", email=user.email), "info")
@@ -120,6 +109,5 @@ def audit_log():
                         headers={"Content-Disposition": "attachment; filename=audit-log.csv"})
     number = request.args.get("page", "1")
     result = audit_log_service.page(current_user, filters, int(number) if number.isascii() and number.isdigit() and len(number) < 10 else 1)
-    countries = db.session.scalars(sa.select(Country).order_by(Country.code)).all()
     return render_template("admin/audit.html", result=result, filters=filters, args=filters.as_args(),
-                           actions=audit_log_service.actions(current_user), countries=countries)
+                           actions=audit_log_service.actions(current_user), countries=countries.all_countries())

@@ -46,10 +46,8 @@ def _page_state(score) -> dict:
 @bp.route("/<int:assessment_id>/answers/<question_key>/attachments", methods=["POST"])
 @login_required
 def upload(assessment_id: int, question_key: str):
-    assessment = access.get_assessment(current_user, assessment_id)
+    assessment = access.get_assessment(current_user, assessment_id, to_edit="attachment upload")
     question = _question_or_404(assessment, question_key)
-    if not access.can_edit_answers(current_user, assessment):
-        access.refuse(403, "attachment upload not allowed", assessment_id=assessment.id)
     upload_file = request.files.get("file")
     if upload_file is None or not upload_file.filename:
         flash(_("Choose a file to attach."), "warning")
@@ -65,12 +63,7 @@ def upload(assessment_id: int, question_key: str):
 @bp.route("/<int:assessment_id>/attachments/<int:attachment_id>")
 @login_required
 def download(assessment_id: int, attachment_id: int):
-    assessment = access.get_assessment(current_user, assessment_id)
-    try:
-        attachment = attachments.get(assessment, attachment_id)
-    except LookupError:
-        access.refuse(404, f"attachment {attachment_id} not in assessment {assessment_id}",
-                      assessment_id=assessment.id)
+    attachment = access.get_attachment(current_user, assessment_id, attachment_id)
     response = Response(stream_with_context(attachments.content(attachment)), mimetype=attachment.content_type)
     response.headers["Content-Length"] = str(attachment.size)
     response.headers.set("Content-Disposition", "attachment", **_download_name(attachment.filename))
@@ -90,9 +83,7 @@ def _download_name(filename: str) -> dict[str, str]:
 @bp.route("/<int:assessment_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
 @login_required
 def delete_attachment(assessment_id: int, attachment_id: int):
-    assessment = access.get_assessment(current_user, assessment_id)
-    if not access.can_edit_answers(current_user, assessment):
-        access.refuse(403, "attachment removal not allowed", assessment_id=assessment.id)
+    assessment = access.get_assessment(current_user, assessment_id, to_edit="attachment removal")
     try:
         attachment = attachments.get(assessment, attachment_id)
         question = _question_or_404(assessment, attachment.question_key)

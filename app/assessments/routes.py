@@ -1,5 +1,4 @@
 """Pages of the assessments blueprint: list, start, overview, section, submit, history."""
-import sqlalchemy.orm as so
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,9 +9,7 @@ from app import text as text_limits
 from app.assessments import bp, context, views
 from app.charts import overall_rule
 from app.assessments.forms import ActionForm, FlagResponseForm, StartForm, SubmitForm
-from app.extensions import db
 from app.i18n import localised
-from app.models import Assessment, QuestionnaireVersion
 from app.services import questionnaires, scores, workflow
 from app.services.questionnaires import parsed
 from app.services.assessments import AssessmentError, start_assessment
@@ -27,9 +24,7 @@ def index():
 
 def _index_page(form: StartForm | None, status: int = 200):
     """The list of assessments with the start form (carrying its errors after a refused start)."""
-    assessments = db.session.scalars(access.visible_assessments(current_user).options(
-        so.selectinload(Assessment.country), so.selectinload(Assessment.questionnaire_version)).order_by(
-        Assessment.cycle.desc(), Assessment.country_code)).all()
+    assessments = workflow.visible_list(current_user)
     overall = scores.overall_rows([a.id for a in assessments])
     return render_template("assessments/index.html", assessments=assessments, form=form,
                            waiting=workflow.needs_action(current_user),
@@ -38,10 +33,12 @@ def _index_page(form: StartForm | None, status: int = 200):
 
 
 def _start_form() -> StartForm | None:
-    if current_user.role not in ("coordinator", "analyst"):
+    """The start form offering the countries the user may start an assessment for (none: no form)."""
+    offered = [current_user.country_code] if current_user.is_national else list(EEU_MEMBERS)
+    codes = [code for code in offered if access.can_start(current_user, code)]
+    if not codes:
         return None
     form = StartForm()
-    codes = [current_user.country_code] if current_user.is_national else list(EEU_MEMBERS)
     names = context.country_names(codes)
     form.country.choices = [SelectChoice(c, names[c]) for c in codes]
     form.questionnaire.choices = [SelectChoice(v.id, f"{localised(v.title)} ({v.version})")
@@ -55,9 +52,9 @@ def start():
     form = _start_form()
     if not form.validate_on_submit():
         return _index_page(form, 422)
-    version = db.session.get(QuestionnaireVersion, form.questionnaire.data)
     try:
-        assessment = start_assessment(current_user, form.country.data, version, form.cycle.data,
+        assessment = start_assessment(current_user, form.country.data,
+                                      questionnaires.get_version(form.questionnaire.data), form.cycle.data,
                                       carry_forward=form.carry_forward.data)
     except AssessmentError as error:
         form.form_errors.append(str(error))

@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 from app.auth import bp
 from app.auth.forms import ChangePasswordForm, SessionActionForm
 from app.auth.routes import SESSION_TOKEN, start_session
-from app.extensions import db
 from app.models import User
 from app.services import accounts, sessions
 
@@ -61,7 +60,7 @@ def change_password():
 
 
 def _me() -> User:
-    return db.session.get(User, current_user.id)
+    return accounts.get_user(current_user.id)
 
 
 @bp.before_app_request

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from app.auth import bp
 from app.auth.forms import TotpForm
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.models import User
 from app.redirects import safe_next
 from app.services import accounts, throttle, totp
@@ -79,9 +79,7 @@ def security():
 
                 flash(locked_message(locked), "danger")
                 return redirect(url_for("auth.security"))
-            if totp.disable(db.session.get(User, current_user.id), form.code.data):
-                throttle.succeeded(current_user.email)
-                db.session.commit()
+            if totp.disable(accounts.get_user(current_user.id), form.code.data):
                 flash(_("The second factor was turned off."), "info")
                 return redirect(url_for("auth.security"))
             flash(_("The second factor could not be turned off: the code is wrong or the second factor is mandatory for your role."), "danger")
@@ -89,7 +87,7 @@ def security():
     secret = session.get("totp_enrol") or totp.new_secret()
     session["totp_enrol"] = secret
     if form.validate_on_submit():
-        if totp.enable(db.session.get(User, current_user.id), secret, form.code.data):
+        if totp.enable(accounts.get_user(current_user.id), secret, form.code.data):
             session.pop("totp_enrol", None)
             flash(_("The second factor is on. From now on you log in with a code from your authenticator app."), "success")
             return redirect(url_for("main.index"))

@@ -7,9 +7,8 @@ from wtforms.fields.choices import SelectChoice
 from app import access
 from app.cycles import bp
 from app.cycles.forms import CloseCycleForm, OpenCycleForm
-from app.extensions import db
 from app.i18n import current_language, localised
-from app.models import Country, Cycle, QuestionnaireVersion
+from app.models import Cycle
 from app.services import countries, cycles, questionnaires
 from app.services.dashboard import DEFAULT_QUESTIONNAIRE, version_key
 
@@ -28,7 +27,7 @@ def _open_form() -> OpenCycleForm:
     versions = sorted(questionnaires.published_versions(), key=lambda v: (
         v.questionnaire_id != DEFAULT_QUESTIONNAIRE, v.questionnaire_id, tuple(-k[1] for k in version_key(v.version))))
     form.questionnaire.choices = [SelectChoice(v.id, f"{localised(v.title)} ({v.version})") for v in versions]
-    known = db.session.scalars(db.select(Country).order_by(Country.code)).all()
+    known = countries.all_countries()
     lang = current_language()
     members = [c for c in known if c.code in countries.EEU_MEMBERS]
     others = [c for c in known if c.code not in countries.EEU_MEMBERS]
@@ -45,7 +44,7 @@ def new():
     if form.validate_on_submit():
         try:
             opened = cycles.open_cycle(
-                current_user, label=form.label.data, version=db.session.get(QuestionnaireVersion, form.questionnaire.data),
+                current_user, label=form.label.data, version=questionnaires.get_version(form.questionnaire.data),
                 country_codes=form.countries.data, submission_deadline=form.submission_deadline.data,
                 review_deadline=form.review_deadline.data, create_drafts=form.create_drafts.data,
                 carry_forward=form.carry_forward.data)
@@ -61,7 +60,7 @@ def new():
 
 
 def _cycle(cycle_id: int) -> Cycle:
-    found = db.session.get(Cycle, cycle_id)
+    found = cycles.get(cycle_id)
     if found is None:
         abort(404)
     return found

@@ -9,12 +9,11 @@ from flask_login import current_user, login_required
 
 from app import charts
 from app.dashboard import bp, pages
-from app.extensions import db
 from app.i18n import current_language, localised
 from app.labels import dimension_titles
 from app.models import Country, User
 from app.services import dashboard as service
-from app.services import dashboard_kpis
+from app.services import countries, dashboard_kpis
 from app.services.countries import EEU_MEMBERS
 from app.services.dashboard import Filters
 from app.services.dashboard_average import average
@@ -70,7 +69,7 @@ def _kpis(user: User, filters: Filters, country: Country, assessment, lang: str)
 @login_required
 def country_report(code: str):
     """The print-ready country report (A4)."""
-    found = db.session.get(Country, code.upper())
+    found = countries.get(code)
     if found is None:
         abort(404)
     return render_template("dashboard/report.html",

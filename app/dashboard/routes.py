@@ -4,9 +4,8 @@ from flask_login import current_user, login_required
 
 from app.dashboard import bp, pages
 from app.dashboard.assets import plotly_version
-from app.extensions import db
 from app.i18n import current_language
-from app.models import Country
+from app.services import countries
 from app.services.dashboard import Filters
 
 
@@ -45,7 +44,7 @@ def overview():
 @login_required
 def country(code: str):
     """Country profile: stage ladder, roadmap, completeness, status, history."""
-    found = db.session.get(Country, code.upper())
+    found = countries.get(code)
     if found is None:
         abort(404)
     return render_template("dashboard/profile.html",

@@ -1,12 +1,9 @@
 """Views of the review blueprint (analysts only)."""
-import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from app import access
-from app.extensions import db
 from app.models import Assessment
 from app.review import bp, workspace
 from app.review.forms import ConfirmReturnForm, ConfirmValidateForm, FlagForm, ResolveForm
@@ -18,27 +15,22 @@ from app.services.questionnaires import parsed
 @bp.route("/")
 @access.roles_required("analyst")
 def index():
-    by_status = {}
-    for status in ("submitted", "returned", "validated"):
-        by_status[status] = db.session.scalars(sa.select(Assessment).where(Assessment.status == status).options(
-            so.selectinload(Assessment.country), so.selectinload(Assessment.questionnaire_version))
-            .order_by(Assessment.updated_at.desc()).limit(200)).all()
-    return render_template("review/index.html", by_status=by_status)
+    return render_template("review/index.html", by_status=workflow.review_queue())
 
 
 @bp.route("/<int:assessment_id>")
-@access.roles_required("analyst")
+@login_required
 def assessment(assessment_id: int):
-    item = access.get_assessment(current_user, assessment_id)
+    item = access.get_assessment_to_review(current_user, assessment_id)
     data = workspace.workspace(item, *workspace.parse_filters(request.args))
     return render_template("review/assessment.html", assessment=item, **data,
                            flag_form=FlagForm(), resolve_form=ResolveForm())
 
 
 @bp.route("/<int:assessment_id>/flags", methods=["POST"])
-@access.roles_required("analyst")
+@login_required
 def add_flag(assessment_id: int):
-    item = access.get_assessment(current_user, assessment_id)
+    item = access.get_assessment_to_review(current_user, assessment_id)
     form = FlagForm()
     if form.validate_on_submit():
         _try(lambda: workflow.add_flag(current_user, item, form.question_key.data, form.comment.data),
@@ -49,9 +41,9 @@ def add_flag(assessment_id: int):
 
 
 @bp.route("/<int:assessment_id>/flags/<int:flag_id>/resolve", methods=["POST"])
-@access.roles_required("analyst")
+@login_required
 def resolve_flag(assessment_id: int, flag_id: int):
-    item = access.get_assessment(current_user, assessment_id)
+    item = access.get_assessment_to_review(current_user, assessment_id)
     form = ResolveForm()
     if form.validate_on_submit():
         _try(lambda: workflow.resolve_flag(current_user, item, flag_id, form.reason.data),
@@ -63,10 +55,10 @@ def resolve_flag(assessment_id: int, flag_id: int):
 
 
 @bp.route("/<int:assessment_id>/return", methods=["GET", "POST"])
-@access.roles_required("analyst")
+@login_required
 def return_to_country(assessment_id: int):
     """Step 1 (GET): what goes back to the country; step 2 (POST): the confirmed return."""
-    item = access.get_assessment(current_user, assessment_id)
+    item = access.get_assessment_to_review(current_user, assessment_id)
     form = ConfirmReturnForm()
     if form.validate_on_submit():
         if _try(lambda: workflow.return_assessment(current_user, item),
@@ -77,10 +69,10 @@ def return_to_country(assessment_id: int):
 
 
 @bp.route("/<int:assessment_id>/validate", methods=["GET", "POST"])
-@access.roles_required("analyst")
+@login_required
 def validate(assessment_id: int):
     """Step 1 (GET): the flags still open and the lock; step 2 (POST): the confirmed validation."""
-    item = access.get_assessment(current_user, assessment_id)
+    item = access.get_assessment_to_review(current_user, assessment_id)
     form = ConfirmValidateForm()
     reasons = {f.id: request.form.get(f"reason-{f.id}", "") for f in workflow.unresolved_flags(item)}
     if form.validate_on_submit():

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from app import audit, text
+from app import access, audit, text
 from app.extensions import db
 from app.models import NATIONAL_ROLES, ROLES, Country, User
 from app.services import sessions, throttle
@@ -20,6 +20,12 @@ _DUMMY_HASH: dict[str, str] = {}
 
 class AccountError(ValueError):
     """A user could not be created or changed; the message says why."""
+
+
+def _check_admin(admin: User) -> None:
+    """AccountError unless the acting user may manage other users' accounts (access.can_manage_accounts)."""
+    if not access.can_manage_accounts(admin):
+        raise AccountError(_("Only administrators manage user accounts."))
 
 
 def new_session_token() -> str:
@@ -74,7 +80,9 @@ def _check_new_user(email: str, role: str, country_code: str | None) -> None:
 
 
 def set_active(admin: User, user: User, active: bool) -> None:
-    """Enable or disable an account; disabling ends its sessions at once; commits."""
+    """Enable or disable an account; disabling ends its sessions at once; commits. AccountError for a
+    non-administrator or for disabling one's own account."""
+    _check_admin(admin)
     if user.id == admin.id and not active:
         raise AccountError(_("You cannot disable your own account."))
     user.active = active
@@ -173,7 +181,8 @@ def change_password(user: User, current: str, new: str) -> None:
 def set_temporary_password(admin: User, user: User) -> str:
     """An administrator gives the user a random one-time password (returned, to hand over out of band);
     it works for one login within TEMPORARY_PASSWORD_HOURS and must then be changed; the user's sessions
-    end and a login lock is lifted; commits."""
+    end and a login lock is lifted; commits. AccountError for a non-administrator."""
+    _check_admin(admin)
     temporary = "-".join(secrets.token_urlsafe(6) for _ in range(3))
     user.password_hash = hash_password(temporary)
     user.must_change_password = True
@@ -190,7 +199,8 @@ def set_temporary_password(admin: User, user: User) -> str:
 
 def reset_second_factor(admin: User, user: User) -> None:
     """An administrator removes a lost second factor; the user enrols again at the next login (if their role
-    requires it) and their sessions end; commits."""
+    requires it) and their sessions end; commits. AccountError for a non-administrator."""
+    _check_admin(admin)
     had = user.totp_secret is not None
     user.totp_secret, user.totp_last_step = None, None
     user.session_token = new_session_token()
@@ -200,7 +210,9 @@ def reset_second_factor(admin: User, user: User) -> None:
 
 
 def lift_lock(admin: User, user: User) -> bool:
-    """An administrator lifts the login lock of an account; whether there was one; commits."""
+    """An administrator lifts the login lock of an account; whether there was one; commits. AccountError for
+    a non-administrator."""
+    _check_admin(admin)
     was_locked = throttle.lift(user.email)
     audit.record("login.unlock", user=admin, target=user.email, after={"was_locked": was_locked})
     db.session.commit()
@@ -211,6 +223,16 @@ def _dummy_hash() -> str:
     if "hash" not in _DUMMY_HASH:
         _DUMMY_HASH["hash"] = hash_password(secrets.token_hex(16))
     return _DUMMY_HASH["hash"]
+
+
+def get_user(user_id: int) -> User | None:
+    """The user with this id, or None."""
+    return db.session.get(User, user_id)
+
+
+def all_users() -> list[User]:
+    """Every account for the administration page: EEC staff (no country) first, then by country and e-mail."""
+    return list(db.session.scalars(sa.select(User).order_by(User.country_code.nulls_first(), User.email)))
 
 
 def load_user(user_id: str) -> User | None:

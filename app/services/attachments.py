@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
-from app import audit
+from app import access, audit
 from app.extensions import db
 from app.models import Assessment, Attachment, User
 from app.services import file_store, scores
@@ -54,8 +54,11 @@ def _check_content(extension: str, data: bytes) -> None:
 
 
 def add(user: User, assessment: Assessment, question_key: str, upload: FileStorage) -> Attachment:
-    """Store an uploaded evidence file for a question; commits."""
-    if not assessment.editable:
+    """Store an uploaded evidence file for a question; commits.
+
+    Raises AnswerLocked unless the user may change the assessment's answers (access.can_edit_answers).
+    """
+    if not access.can_edit_answers(user, assessment):
         raise AnswerLocked(_("This assessment does not accept changes in its current status."))
     filename = _clean_name(upload.filename or "")
     extension = _extension(filename)
@@ -85,7 +88,10 @@ def add(user: User, assessment: Assessment, question_key: str, upload: FileStora
 
 
 def remove(user: User, assessment: Assessment, attachment_id: int) -> None:
-    """Delete an evidence file of an editable assessment; commits. LookupError when it is gone."""
+    """Delete an evidence file of an editable assessment; commits. LookupError when it is gone; AnswerLocked
+    unless the user may change the assessment's answers (access.can_edit_answers)."""
+    if not access.can_edit_answers(user, assessment):
+        raise AnswerLocked(_("This assessment does not accept changes in its current status."))
     with changing(assessment, EDITABLE):
         attachment = get(assessment, attachment_id)  # read under the lock: a second removal finds nothing
         audit.record("attachment.remove", user=user, assessment_id=assessment.id,

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 
+from app import access
 from app.extensions import db
 from app.models import Assessment, AuditEvent, User
 
@@ -64,8 +65,7 @@ def _query(reader: User, filters: AuditFilters) -> sa.Select:
     query = (sa.select(AuditEvent, User.email, Assessment.country_code, Assessment.cycle)
              .outerjoin(User, AuditEvent.user_id == User.id)
              .outerjoin(Assessment, AuditEvent.assessment_id == Assessment.id))
-    if reader.role != "admin":
-        query = query.where(AuditEvent.assessment_id.is_not(None))
+    query = query.where(access.audit_visibility(reader))
     if filters.user:
         query = query.where(sa.or_(User.email.contains(filters.user, autoescape=True),
                                    AuditEvent.target.contains(filters.user, autoescape=True)))
@@ -106,9 +106,7 @@ def page(reader: User, filters: AuditFilters, number: int) -> Page:
 
 def actions(reader: User) -> list[str]:
     """The event types present in the log (for the filter's choices)."""
-    query = sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)
-    if reader.role != "admin":
-        query = query.where(AuditEvent.assessment_id.is_not(None))
+    query = sa.select(AuditEvent.action).distinct().where(access.audit_visibility(reader)).order_by(AuditEvent.action)
     return list(db.session.scalars(query))
 
 

@@ -48,6 +48,11 @@ def sync_countries(codes: tuple[str, ...] | None = None) -> int:
     return changed
 
 
-def countries_in_group(group: str) -> list[Country]:
-    """Countries of a group, by code."""
-    return [c for c in db.session.scalars(sa.select(Country).order_by(Country.code)) if group in (c.groups or [])]
+def all_countries() -> list[Country]:
+    """Every stored country, by code (for country pickers and filters)."""
+    return list(db.session.scalars(sa.select(Country).order_by(Country.code)))
+
+
+def get(code: str) -> Country | None:
+    """The country with this ISO alpha-2 code (any case), or None."""
+    return db.session.get(Country, code.upper())

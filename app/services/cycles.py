@@ -15,7 +15,7 @@ import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
 
-from app import audit
+from app import access, audit
 from app.extensions import db
 from app.models import Assessment, Country, Cycle, QuestionnaireVersion, User
 from app.services import assessments, deadlines
@@ -43,11 +43,6 @@ def now() -> datetime:
 
 def time_zone() -> str:
     return current_app.config["CYCLE_TIME_ZONE"]
-
-
-def can_manage(user: User) -> bool:
-    """Analysts and administrators open and close cycles."""
-    return user.role in ("analyst", "admin")
 
 
 def open_cycle(user: User, *, label: str, version: QuestionnaireVersion, country_codes: list[str],
@@ -97,7 +92,7 @@ def _open(user: User, label: str, version: QuestionnaireVersion, codes: list[str
 
 def _check_open(user: User, label: str, version: QuestionnaireVersion | None, codes: list[str],
                 submission_deadline: date | None, review_deadline: date | None) -> None:
-    if not can_manage(user):
+    if not access.can_manage_cycles(user):
         raise CycleError(_("Only analysts and administrators open assessment cycles."))
     if not label or len(label) > 20:
         raise CycleError(_("Give the cycle a label of at most 20 characters, for example 2026."))
@@ -146,7 +141,7 @@ def close_cycle(user: User, cycle: Cycle, confirmed: bool = False) -> list[Asses
     While some are submitted or returned, the cycle is closed only when `confirmed`; otherwise
     nothing changes and the caller asks for confirmation. Commits when it closes. Raises CycleError.
     """
-    if not can_manage(user):
+    if not access.can_manage_cycles(user):
         raise CycleError(_("Only analysts and administrators close assessment cycles."))
     if cycle.status != "open":
         raise CycleError(_("This cycle is closed already."))
@@ -198,6 +193,11 @@ def labels(user: User, questionnaire_id: str) -> list[str]:
     query = sa.select(Cycle).where(Cycle.questionnaire_id == questionnaire_id)
     return [c.label for c in db.session.scalars(query)
             if not user.is_national or user.country_code in c.country_codes]
+
+
+def get(cycle_id: int) -> Cycle | None:
+    """The cycle with this id, or None."""
+    return db.session.get(Cycle, cycle_id)
 
 
 def all_cycles() -> list[Cycle]:

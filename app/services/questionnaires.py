@@ -120,6 +120,11 @@ def find_version(questionnaire_id: str, version: str) -> QuestionnaireVersion | 
         QuestionnaireVersion.questionnaire_id == questionnaire_id, QuestionnaireVersion.version == version))
 
 
+def get_version(version_id: int | None) -> QuestionnaireVersion | None:
+    """The stored version with this id, or None."""
+    return db.session.get(QuestionnaireVersion, version_id) if version_id is not None else None
+
+
 def find_by_label(label: str) -> QuestionnaireVersion | None:
     """A stored version named as ID@VERSION."""
     questionnaire_id, _sep, version = label.partition("@")

@@ -81,7 +81,7 @@ def resume(user: User | None, token: str | None) -> str | None:
     if row.ended_at is not None:
         return row.ended_reason or LOGOUT
     now = _now()
-    if not user.active:
+    if not user.active:  # disabled outside the app (the admin page also changes the token, so load_user refuses first)
         return _end(row, DISABLED, now)
     if now - row.last_seen_at > current_app.config["IDLE_TIMEOUT"]:
         return _end(row, IDLE, now)

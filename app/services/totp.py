@@ -12,6 +12,7 @@ from flask import current_app
 from app import audit
 from app.extensions import db
 from app.models import User
+from app.services import throttle
 
 ISSUER = "Digital Customs Maturity"
 
@@ -74,10 +75,14 @@ def enable(user: User, secret: str, code: str) -> bool:
 
 
 def disable(user: User, code: str) -> bool:
-    """Turn the second factor off (refused when it is mandatory for the user); commits."""
+    """Turn the second factor off (refused when it is mandatory for the user); commits.
+
+    The right code also clears the account's count of failed codes (app.services.throttle).
+    """
     if required_for(user) or not verify(user.totp_secret, code):
         return False
     user.totp_secret, user.totp_last_step = None, None
     audit.record("totp.disable", user=user, target=user.email)
+    throttle.succeeded(user.email)
     db.session.commit()
     return True

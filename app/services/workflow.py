@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 import scoring
@@ -242,3 +243,28 @@ def _reason(user: User, assessment: Assessment) -> str | None:
     if user.role == "respondent" and assessment.status == "draft":
         return "answer"
     return None
+
+
+def visible_list(user: User) -> list[Assessment]:
+    """The assessments the user may open (access.visible_assessments), newest cycle first, then by country;
+    with their country and questionnaire version loaded (the assessments page)."""
+    return list(db.session.scalars(access.visible_assessments(user).options(
+        so.selectinload(Assessment.country), so.selectinload(Assessment.questionnaire_version)).order_by(
+        Assessment.cycle.desc(), Assessment.country_code)))
+
+
+#: the statuses of the review queue's columns, and how many assessments each shows (most recent first)
+REVIEW_STATUSES = ("submitted", "returned", "validated")
+REVIEW_LIMIT = 200
+
+
+def review_queue() -> dict[str, list[Assessment]]:
+    """The analyst's review index: status -> the REVIEW_LIMIT most recently updated assessments in it.
+
+    Every assessment, whatever its country: the caller has checked that the user reviews (access.can_review).
+    """
+    # country and questionnaire version loaded with the list: the page names both on every row
+    return {status: list(db.session.scalars(sa.select(Assessment).where(Assessment.status == status).options(
+        so.selectinload(Assessment.country), so.selectinload(Assessment.questionnaire_version))
+        .order_by(Assessment.updated_at.desc()).limit(REVIEW_LIMIT)))
+            for status in REVIEW_STATUSES}

@@ -28,15 +28,14 @@ def download(assessment_id: int):
 @bp.route("/assessments/<int:assessment_id>/upload", methods=["GET", "POST"])
 @login_required
 def upload(assessment_id: int):
-    assessment = access.get_assessment(current_user, assessment_id)
-    may_edit = access.can_edit_answers(current_user, assessment)
+    # anyone who sees the assessment may read the page; only those who may change its answers send a file
+    assessment = access.get_assessment(current_user, assessment_id,
+                                       to_edit="workbook upload" if request.method == "POST" else None)
     form = UploadForm()
-    if request.method == "POST":
-        if not may_edit:
-            access.refuse(403, "workbook upload not allowed", assessment_id=assessment.id)
-        if form.validate_on_submit():
-            return _preview(assessment, form.file.data, form.decimal.data or None)
-    return _page("transfer/upload.html", assessment, form=form, may_edit=may_edit), 422 if form.errors else 200
+    if form.validate_on_submit():
+        return _preview(assessment, form.file.data, form.decimal.data or None)
+    return _page("transfer/upload.html", assessment, form=form,
+                 may_edit=access.can_edit_answers(current_user, assessment)), 422 if form.errors else 200
 
 
 def _preview(assessment, file, decimal: str | None):
@@ -67,9 +66,7 @@ def preview(assessment_id: int, token: str):
 @bp.route("/assessments/<int:assessment_id>/upload/<token>/apply", methods=["POST"])
 @login_required
 def apply(assessment_id: int, token: str):
-    assessment = access.get_assessment(current_user, assessment_id)
-    if not access.can_edit_answers(current_user, assessment):
-        access.refuse(403, "workbook apply not allowed", assessment_id=assessment.id)
+    assessment = access.get_assessment(current_user, assessment_id, to_edit="workbook apply")
     if not ApplyForm().validate_on_submit():
         abort(400)
     try:

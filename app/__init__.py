@@ -1,6 +1,7 @@
 """Application factory: configuration, extensions, blueprints, errors, CLI."""
 from flask import Flask
 
+from app.urls import App
 from config import Config, ProductionConfig, from_env
 
 
@@ -9,17 +10,18 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     config_class = config_class or from_env()
     if issubclass(config_class, ProductionConfig):
         config_class.check()
-    app = Flask(__name__, instance_relative_config=True)
+    app = App(__name__, instance_relative_config=True)
     app.config.from_object(config_class)
     _check_time_zone(app)
     _prepare_instance(app)
     _init_extensions(app)
     _register_blueprints(app)
-    from app import access, cli, errors, request_guard, security
+    from app import access, assets, cli, errors, request_guard, security
 
     errors.register(app)
     request_guard.register(app)
     security.register(app)
+    assets.register(app)
     cli.register(app)
     access.init_app(app)  # registered last, so its after_request hook runs first
     if issubclass(config_class, ProductionConfig) and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):

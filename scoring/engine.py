@@ -171,17 +171,20 @@ def aggregate(c: Compiled, rules: ScoringRules, block: Cells, visible: np.ndarra
     if len(c.showif_columns) and c.hidden_zero(rules.hidden).any():
         shares = np.where(visible, shares, 0.0)  # hidden: zero counts a hidden answer as p = 0
         open_cells |= counted
-    weights = np.where(counted, c.weight, 0.0)
-    points = weights * shares
-    won, possible = group_sums(c, points), group_sums(c, weights)
+    # Weighted points and weights side by side, so that each grouping gathers and sums
+    # both in one pass.
+    stacked = np.empty((2, *shares.shape))
+    points, weights = stacked
+    np.multiply(counted, c.weight, out=weights)
+    np.multiply(weights, shares, out=points)
+    won, possible = group_sums(c, stacked)
     stage = _ratio(won, possible)
     attained = (possible <= 0) | (stage >= rules.stage_threshold - EPSILON)
     level = np.cumprod(attained, axis=2).sum(axis=2)
     has = possible.sum(axis=2) > 0
     index = 100 * _ratio(won.sum(axis=2), possible.sum(axis=2))
     weight = np.where(has, c.dimension_weight, 0.0)
-    claimed = _dimension_sums(c, points)
-    substantiated = _dimension_sums(c, np.where(block.evidence, points, 0.0))
+    claimed, substantiated = _dimension_sums(c, np.stack([points, points * block.evidence]))
     return Totals(
         shares=shares, stage=stage, level=level, counted=has, index=index,
         counts=_counts(c, block, visible),
@@ -190,7 +193,7 @@ def aggregate(c: Compiled, rules: ScoringRules, block: Cells, visible: np.ndarra
         overall_index=_overall_index(rules.overall_index, index, weight, won, possible),
         evidence=100 * _ratio(substantiated, claimed),
         overall_evidence=100 * _ratio(substantiated.sum(axis=1), claimed.sum(axis=1)),
-        measures=measure_sums(c, points, weights, counted), open_cells=open_cells,
+        measures=measure_sums(c, stacked, counted), open_cells=open_cells,
         counted_cells=counted, lacking=points_lacking(rules, len(c.stage_keys), level, won, possible))
 
 
@@ -226,25 +229,25 @@ def counted_cells(c: Compiled, rules: ScoringRules, block: Cells, visible: np.nd
     return counted
 
 
-def measure_sums(c: Compiled, points: np.ndarray, weights: np.ndarray, counted: np.ndarray
-                 ) -> np.ndarray:
-    """(3, assessment, measure): Σ w p, Σ w and the count of counted criteria per measure."""
+def measure_sums(c: Compiled, stacked: np.ndarray, counted: np.ndarray) -> np.ndarray:
+    """(3, assessment, measure): Σ w p, Σ w and the count of counted criteria per measure;
+    ``stacked`` is (2, assessment, question): the weighted points and the weights."""
     if not len(c.measure_ids):
-        return np.zeros((3, len(points), 0))
+        return np.zeros((3, stacked.shape[1], 0))
     groups = c.measure_groups
-    return np.stack([groups.sums(points), groups.sums(weights),
-                     groups.sums(counted.view(np.int8), dtype=np.int64)])
+    return np.concatenate([groups.sums(stacked),
+                           groups.sums(counted.view(np.int8), dtype=np.int64)[None]])
 
 
 def _dimension_sums(c: Compiled, values: np.ndarray) -> np.ndarray:
-    """(assessment, dimension) sums; a dimension's questions are contiguous and never none."""
-    return np.add.reduceat(values, c.dimension_starts, axis=1)
+    """(..., assessment, dimension) sums; a dimension's questions are contiguous and never none."""
+    return np.add.reduceat(values, c.dimension_starts, axis=-1)
 
 
 def group_sums(c: Compiled, values: np.ndarray) -> np.ndarray:
-    """Row sums of each (dimension, stage) group: (assessment, dimension, stage)."""
+    """Row sums of each (dimension, stage) group: (..., assessment, dimension, stage)."""
     sums = c.groups.sums(values)
-    return sums.reshape(len(values), *c.shape)
+    return sums.reshape(*values.shape[:-1], *c.shape)
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:

@@ -71,7 +71,7 @@ def _gap_cells(c: Compiled, block: Cells, visible: np.ndarray, totals: Totals) -
     if not stages:
         return np.empty(0, dtype=np.intp)
     first_unattained = np.where(totals.level < stages, totals.level, -1)
-    in_stage = first_unattained[:, c.dimension] == c.stage
+    in_stage = np.take(first_unattained, c.dimension, axis=1) == c.stage
     eligible = in_stage & totals.open_cells & (totals.shares < 1)
     return np.flatnonzero(eligible)
 

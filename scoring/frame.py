@@ -38,6 +38,7 @@ class Answers:
     not_applicable: np.ndarray
     has_evidence: np.ndarray  # an evidence URL or at least one attachment
     values: Values
+    known: bool = False  # every row has a question of the questionnaire
 
 
 @dataclass(slots=True)
@@ -101,9 +102,10 @@ def encode(c: Compiled, columns: dict[str, Any], ids: tuple[np.ndarray, list]) -
     keys, key_uniques = pd.factorize(columns["question_key"])
     lookup = [c.index.get(k, -1) if isinstance(k, str) else -1 for k in key_uniques]
     values, value_uniques = _factorize_values(columns["value"], len(keys))
+    question = np.array(lookup + [-1], dtype=np.intp)[keys]
     return Answers(
-        assessment=ids[0], ids=ids[1],
-        question=np.array(lookup + [-1], dtype=np.intp)[keys],
+        assessment=ids[0], ids=ids[1], known=min(lookup, default=0) >= 0 and bool((keys >= 0).all()),
+        question=question,
         value=values, not_applicable=flags(columns["not_applicable"], len(keys)),
         has_evidence=flags(columns["has_evidence"], len(keys)),
         values=value_table(value_uniques, c.vocabulary))
@@ -112,12 +114,37 @@ def encode(c: Compiled, columns: dict[str, Any], ids: tuple[np.ndarray, list]) -
 def assessment_codes(column: Any, extra: Iterable[Hashable] = ()) -> tuple[np.ndarray, list]:
     """Positions of the assessment ids (sorted if they can be) and the ids themselves."""
     extra = list(extra)
+    dense = _dense_integer_codes(column) if not extra else None
+    if dense is not None:
+        return dense
     values = column if not extra else np.concatenate([_objects(list(column)), _objects(extra)])
     try:
         codes, uniques = pd.factorize(values, sort=True)
     except TypeError:  # ids of mixed types keep their order of appearance
         codes, uniques = pd.factorize(values)
     return codes[:len(column)], list(uniques.tolist())
+
+
+def _dense_integer_codes(column: Any) -> tuple[np.ndarray, list] | None:
+    """Sorted codes of integer ids in a range at most a few times their count, by a
+    presence table and a running count (no hashing, no sort); None for other ids.
+
+    Database ids are such integers, and this is the cost of a million-row bulk run that
+    a hash table would otherwise pay per row.
+    """
+    array = column if isinstance(column, np.ndarray) else None
+    if array is None or array.dtype.kind not in "iu" or not len(array):
+        return None
+    low, high = int(array.min()), int(array.max())
+    span = high - low + 1
+    if span > 4 * len(array) + 1024:
+        return None
+    offset = (array - low).astype(np.intp, copy=False)
+    present = np.zeros(span, dtype=bool)
+    present[offset] = True
+    rank = np.cumsum(present, dtype=np.intp) - 1
+    ids = (np.flatnonzero(present) + low).astype(array.dtype, copy=False)
+    return rank[offset], ids.tolist()
 
 
 def _factorize_values(column: Any, rows: int) -> tuple[np.ndarray, Any]:
@@ -177,11 +204,18 @@ def _number(text: str) -> float:
 def cells(c: Compiled, answers: Answers, start: int, stop: int) -> Cells:
     """The matrices of assessments [start, stop), last row winning for repeated answers."""
     count, width = stop - start, len(c.keys)
-    keep = (answers.question >= 0) & (answers.assessment >= start) & (answers.assessment < stop)
-    rows = np.flatnonzero(keep)
-    flat = (answers.assessment[rows] - start) * width + answers.question[rows]
+    if start == 0 and stop == len(answers.ids) and answers.known:
+        rows: np.ndarray | slice = slice(None)  # one block of known questions: every row
+        flat = answers.assessment * width + answers.question
+    else:
+        keep = answers.question >= 0
+        if start or stop < len(answers.ids):
+            keep &= (answers.assessment >= start) & (answers.assessment < stop)
+        rows = np.flatnonzero(keep)
+        flat = (answers.assessment[rows] - start) * width + answers.question[rows]
     last = _last(flat)
-    target, source = flat[last], rows[last]
+    target = flat[last]
+    source = last if isinstance(rows, slice) else rows[last]
     code = np.full(count * width, -1, dtype=np.intp)
     code[target] = answers.value[source]
     na = np.zeros(count * width, dtype=bool)

@@ -81,6 +81,16 @@ def test_plotly_is_served_by_the_app_under_a_versioned_url_with_a_long_cache(cli
     assert client.get("/dashboard/assets/plotly-0.0.1.min.js").status_code == 404
 
 
+def test_the_chart_library_is_loaded_only_by_pages_that_draw_charts(client, seeded, analyst):
+    plotly_url = f"/dashboard/assets/plotly-{plotly.__version__}.min.js"
+    for url in ("/dashboard/", "/dashboard/trends", "/dashboard/country/AM"):
+        html = client.get(f"{url}?{Q}").get_data(as_text=True)
+        assert plotly_url in html and "js/charts.js" in html and "css/plotly.css" in html, url
+    for url in ("/dashboard/overview", "/", "/assessments/", "/exports/"):
+        html = client.get(url).get_data(as_text=True)
+        assert "plotly" not in html and "js/charts.js" not in html, url
+
+
 def test_the_plotly_stylesheet_was_taken_from_the_bundled_plotly_js():
     from pathlib import Path
 

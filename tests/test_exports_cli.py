@@ -21,7 +21,11 @@ def test_recompute_rescored_every_assessment_and_says_how_many(app, runner, seed
         db.session.commit()
     result = runner.invoke(args=["scores", "recompute"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "rescored 6 assessments"
+    assert result.stdout.strip() == "rescored 6 assessments"
+    # progress on standard error, one line per committed batch (here one batch per questionnaire version)
+    assert result.stderr.splitlines()[-1] == "rescored 6/6 assessments"
+    quiet = runner.invoke(args=["scores", "recompute", "--quiet"])
+    assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout.strip() == "rescored 6 assessments"
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ScoreRow)) == 6 * 3
 

@@ -168,3 +168,43 @@ def test_answers_csv_leaves_the_points_of_a_hidden_answer_empty_under_exclude(ap
         assert result.exit_code == 0, result.output
     rows = {r["question_key"]: r for r in export(runner, "answers", "--status", "all")}
     assert (rows["transit.seal-data"]["hidden"], rows["transit.seal-data"]["points"]) == ("true", "")
+
+
+def _stored_rows(app) -> dict:
+    with app.app_context():
+        rows = db.session.scalars(sa.select(ScoreRow)).all()
+        columns = [c.name for c in ScoreRow.__table__.columns if c.name not in ("id", "computed_at")]
+        return {(r.assessment_id, r.dimension_key): {c: getattr(r, c) for c in columns} for r in rows}
+
+
+def test_the_batched_recompute_stores_exactly_what_rescoring_one_by_one_stores(app, runner, imported, tmp_path):
+    """Two questionnaire versions, batches of 1 and of several: the rows equal one rescore() per assessment."""
+    shipped = Path(__file__).resolve().parents[1] / "questionnaires" / "digital-customs-maturity" / "2026.2.yaml"
+    assert runner.invoke(args=["questionnaires", "load", str(shipped)]).exit_code == 0
+    path = tmp_path / "kz.csv"
+    path.write_text("question_key,value,evidence_url\ntransit.seals,yes,https://e.example/kz\n", encoding="utf-8")
+    result = runner.invoke(args=["assessments", "import", str(path), "--country", "KZ", "--cycle", "2026",
+                                 "--questionnaire", LABEL])
+    assert result.exit_code == 0, result.output
+    path.write_text("question_key,value\nlegal.e-signature,adopted\n", encoding="utf-8")
+    result = runner.invoke(args=["assessments", "import", str(path), "--country", "KG", "--cycle", "2026",
+                                 "--questionnaire", "digital-customs-maturity@2026.2"])
+    assert result.exit_code == 0, result.output
+    from app.models import Assessment
+    from app.services import scores
+
+    with app.app_context():
+        for assessment in db.session.scalars(sa.select(Assessment).order_by(Assessment.id)).all():
+            scores.rescore(assessment)
+        db.session.commit()
+    one_by_one = _stored_rows(app)
+    assert len({key[0] for key in one_by_one}) == 4
+    for size in ("1", "3"):
+        with app.app_context():
+            db.session.execute(sa.delete(ScoreRow))
+            db.session.commit()
+        result = runner.invoke(args=["scores", "recompute", "--batch-size", size])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines()[-1] == "rescored 4 assessments"
+        assert "rescored 4/4 assessments" in result.stderr
+        assert _stored_rows(app) == one_by_one

@@ -77,6 +77,11 @@ def test_the_comparison_table_shows_evidence_coverage(client, imported, make_use
     assert 'data-testid="evidence-AM">evidence 75%' in text and 'data-testid="evidence-BY">evidence 0%' in text
     assert "Evidence coverage is the share of the achieved points" in text
     assert text.count("evidence 67%") == 1 and text.count("evidence 100%") == 1  # AM transit and legal
+    # The overall result names what holds each country's level (overall_level: min).
+    assert 'data-testid="weakest-AM">Weakest: Transit<' in text
+    assert 'data-testid="weakest-BY">Weakest: Transit, Legal framework<' in text
+    russian = page(client, "/dashboard/?questionnaire=roadmap-mini@2026.1&status=submitted&country=BY", "ru")
+    assert 'data-testid="weakest-BY">Самые слабые: Транзит, Правовая основа<' in russian
 
 
 def test_the_profile_lists_the_roadmap_measures_with_their_status(client, imported, make_user, auth):

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from app import access
 from app.assessments import bp, context
 from app.services import attachments
-from app.services.assessments import AnswerConflict, AnswerLocked, AssessmentError, answer_state, save_answer
+from app.services.assessments import AnswerConflict, AnswerLocked, AssessmentError, save_answer
 from app.services.questionnaires import parsed
 
 
@@ -23,24 +23,24 @@ def save(assessment_id: int, question_key: str):
         return jsonify(error=_("The request could not be understood. Please go back and try again.")), 400
     changes = {k: payload[k] for k in ("value", "not_applicable", "comment", "evidence_url") if k in payload}
     try:
-        answer = save_answer(current_user, assessment, question_key, changes, payload["base_revision"])
+        saved = save_answer(current_user, assessment, question_key, changes, payload["base_revision"])
     except AnswerConflict as conflict:
         return jsonify(error=_("Someone else changed this answer in the meantime."), current=conflict.current), 409
     except AnswerLocked as error:
         return jsonify(error=str(error)), 403
     except AssessmentError as error:
         return jsonify(error=str(error), field=getattr(error, "field", None)), 422
-    return jsonify(answer=answer_state(answer, question_key), **_page_state(assessment))
+    if not saved.changed:  # nothing stored, nothing rescored: the page's progress and skip logic stand
+        return jsonify(answer=saved.state)
+    return jsonify(answer=saved.state, **_page_state(saved.score))
 
 
-def _page_state(assessment) -> dict:
-    """Progress and hidden questions after a save, so the page can update without reloading."""
-    questionnaire = parsed(assessment.questionnaire_version)
-    answers = context.answers_of(assessment)
-    visible = context.visible_keys(questionnaire, answers)
+def _page_state(score) -> dict:
+    """Progress and hidden questions after a save (from the save's own scoring), so the page can update
+    without reloading."""
     progress = {key: {"answered": p.answered, "required": p.required, "percent": p.percent}
-                for key, p in context.progress_by_dimension(assessment).items()}
-    return {"progress": progress, "hidden": sorted(q.key for q in questionnaire.questions if q.key not in visible)}
+                for key, p in context.progress_from((*score.dimensions, score.overall)).items()}
+    return {"progress": progress, "hidden": sorted(score.hidden)}
 
 
 @bp.route("/<int:assessment_id>/answers/<question_key>/attachments", methods=["POST"])

@@ -10,6 +10,8 @@ from app.extensions import db
 from app.models import Answer, Assessment, ReviewFlag
 from app.services import answers as stored_answers, attachments, scores
 from app.services.questionnaires import parsed
+from app.assessments import views
+from app.i18n import current_language
 
 
 @dataclass
@@ -22,17 +24,43 @@ class Progress:
         return 100 if not self.required else round(100 * self.answered / self.required)
 
 
-def answers_of(assessment: Assessment) -> dict[str, Answer]:
-    return stored_answers.by_key(assessment.id)
+#: the answer columns the pages show (read as plain rows: no ORM objects, no identity map)
+ANSWER_COLUMNS = (Answer.question_key, Answer.value, Answer.not_applicable, Answer.comment, Answer.evidence_url,
+                  Answer.revision, Answer.carried_forward)
 
 
-visible_keys = stored_answers.visible_keys
+def answers_of(assessment: Assessment, keys=None) -> dict[str, sa.Row]:
+    """The assessment's answers by question key (only `keys` when given), as read-only rows with the
+    attributes of ANSWER_COLUMNS."""
+    query = sa.select(*ANSWER_COLUMNS).where(Answer.assessment_id == assessment.id)
+    if keys is not None:
+        query = query.where(Answer.question_key.in_(list(keys)))
+    return {row.question_key: row for row in db.session.execute(query)}
+
+
+visible_keys = stored_answers.visible_keys  # rows and Answer objects alike (value, not_applicable)
+
+
+def hidden_keys(assessment: Assessment, questionnaire: scoring.Questionnaire,
+                stored: frozenset[str] | None) -> frozenset[str]:
+    """The questions skip logic hides: as stored with the score rows (app.services.scores), or, for rows
+    that predate migration 0009, worked out from the stored answers."""
+    if stored is not None:
+        return stored
+    visible = visible_keys(questionnaire, answers_of(assessment))
+    return frozenset(q.key for q in questionnaire.questions if q.key not in visible)
+
+
+def progress_from(rows) -> dict[str, Progress]:
+    """Progress per dimension key (and `_overall`) from stored score rows or the engine's dimension scores
+    (anything with key/dimension_key, required_answered and required_visible)."""
+    return {getattr(r, "dimension_key", None) or r.key: Progress(r.required_answered, r.required_visible)
+            for r in rows}
 
 
 def progress_by_dimension(assessment: Assessment) -> dict[str, Progress]:
     """Required questions answered per dimension (and `_overall`), from the stored score rows."""
-    result = scores.score_assessment(assessment)
-    return {d.key: Progress(d.required_answered, d.required_visible) for d in (*result.dimensions, result.overall)}
+    return {key: Progress(*counts) for key, counts in scores.progress_and_hidden(assessment.id)[0].items()}
 
 
 def flags_by_question(assessment: Assessment) -> dict[str, list[ReviewFlag]]:
@@ -44,16 +72,24 @@ def flags_by_question(assessment: Assessment) -> dict[str, list[ReviewFlag]]:
 
 
 def section(assessment: Assessment, dimension_key: str) -> dict:
-    """Everything the section page needs; KeyError if the dimension does not exist."""
+    """Everything the section page needs; KeyError if the dimension does not exist.
+
+    Progress and the questions hidden by skip logic come from the stored score rows; only the
+    section's own answers are read.
+    """
     questionnaire = parsed(assessment.questionnaire_version)
     dimension = next((d for d in questionnaire.dimensions if d.key == dimension_key), None)
     if dimension is None:
         raise KeyError(dimension_key)
-    answers = answers_of(assessment)
-    return {"questionnaire": questionnaire, "dimension": dimension, "answers": answers,
-            "visible": visible_keys(questionnaire, answers), "attachments": attachments.by_question(assessment),
-            "flags": flags_by_question(assessment), "progress": progress_by_dimension(assessment),
-            "neighbours": _neighbours(questionnaire, dimension_key)}
+    counts, stored_hidden = scores.progress_and_hidden(assessment.id)
+    lang = current_language()
+    return {"questionnaire": questionnaire, "dimension": dimension,
+            "answers": answers_of(assessment, [q.key for q in dimension.questions]),
+            "hidden": hidden_keys(assessment, questionnaire, stored_hidden),
+            "attachments": attachments.by_question(assessment), "flags": flags_by_question(assessment),
+            "progress": {key: Progress(*c) for key, c in counts.items()},
+            "neighbours": _neighbours(questionnaire, dimension_key),
+            "view": views.questionnaire_view(assessment.questionnaire_version, lang), "labels": views.card_labels(lang)}
 
 
 def _neighbours(questionnaire: scoring.Questionnaire, key: str) -> tuple:
@@ -62,25 +98,14 @@ def _neighbours(questionnaire: scoring.Questionnaire, key: str) -> tuple:
     return (keys[i - 1] if i > 0 else None, keys[i + 1] if i + 1 < len(keys) else None)
 
 
-def stage_labels(questionnaire: scoring.Questionnaire) -> dict[str, dict]:
-    return {stage.key: stage.label for stage in questionnaire.stages}
-
-
-def show_if_json(question: scoring.Question) -> dict | None:
-    """The skip rule in the form the browser script evaluates."""
-    rule = question.show_if
-    if rule is None:
-        return None
-    return {"question": rule.question, "in": list(rule.values) if rule.values is not None else None,
-            "op": rule.op, "value": rule.value}
-
-
-def country_name(code: str) -> str:
+def country_names(codes) -> dict[str, str]:
+    """{code: name in the UI language} in one query (a code with no stored country keeps the code)."""
     from app.i18n import current_language
     from app.models import Country
 
-    country = db.session.get(Country, code)
-    return country.name(current_language()) if country else code
+    lang = current_language()
+    found = {c.code: c.name(lang) for c in db.session.scalars(sa.select(Country).where(Country.code.in_(codes)))}
+    return {code: found.get(code, code) for code in codes}
 
 
 def overview(assessment: Assessment) -> dict:
@@ -88,8 +113,9 @@ def overview(assessment: Assessment) -> dict:
     from app.services import workflow
 
     questionnaire = parsed(assessment.questionnaire_version)
+    rows = scores.rows_for(assessment.id)
     return {"assessment": assessment, "questionnaire": questionnaire,
-            "progress": progress_by_dimension(assessment), "score_rows": scores.rows_for(assessment.id),
+            "progress": progress_from(rows.values()), "score_rows": rows,
             "flags": workflow.flags(assessment), "changes": workflow.changes_since_return(assessment)}
 
 
@@ -106,14 +132,3 @@ def number_shown(value: str) -> str:
     from app.i18n import current_language
 
     return value.replace(".", ",") if current_language() == "ru" else value
-
-
-def number_hint(question: scoring.Question) -> str:
-    """What a number field accepts: the range, and that a decimal comma or point both work."""
-    from flask_babel import gettext as _
-
-    from app.i18n import current_language
-    from app.services.workbook import number_range
-
-    return " ".join([number_range(question, current_language()),
-                     _("Decimals after a comma or a point (9,5 or 9.5); no thousands separators.")])

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app import access
 from app import labels, text as text_limits
-from app.assessments import bp, context
+from app.assessments import bp, context, views
 from app.charts import overall_rule
 from app.assessments.forms import ActionForm, FlagResponseForm, StartForm, SubmitForm
 from app.i18n import localised
@@ -40,7 +40,8 @@ def _start_form() -> StartForm | None:
     if not codes:
         return None
     form = StartForm()
-    form.country.choices = [SelectChoice(c, context.country_name(c)) for c in codes]
+    names = context.country_names(codes)
+    form.country.choices = [SelectChoice(c, names[c]) for c in codes]
     form.questionnaire.choices = [SelectChoice(v.id, f"{localised(v.title)} ({v.version})")
                                   for v in questionnaires.published_versions()]
     return form
@@ -143,10 +144,9 @@ def reply_to_flag(assessment_id: int, flag_id: int):
     return redirect(url_for(".overview", assessment_id=assessment.id))
 
 
-bp.add_app_template_global(context.show_if_json, "show_if_json")
-bp.add_app_template_global(context.stage_labels, "stage_labels_of")
+bp.add_app_template_global(views.question_url, "question_url")
+bp.add_app_template_global(views.KEY, "question_key_placeholder")
 bp.add_app_template_global(labels.numbered_level_name, "level_name")
 bp.add_app_template_global(context.number_shown, "number_shown")
-bp.add_app_template_global(context.number_hint, "number_hint")
 bp.add_app_template_global(text_limits.LIMITS, "text_limits")
 bp.add_app_template_global(overall_rule, "overall_rule")

@@ -15,9 +15,15 @@ scores_cli = AppGroup("scores", help="Scores: recompute them from the answers, e
 
 
 @scores_cli.command("recompute")
-def recompute() -> None:
-    """Rescore every assessment with the current scoring engine."""
-    count = scores.recompute_all()
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=500, show_default=True,
+              help="Assessments scored and committed together.")
+@click.option("--quiet", is_flag=True, help="No progress lines on standard error.")
+def recompute(batch_size: int, quiet: bool) -> None:
+    """Rescore every assessment with the current scoring engine, in batches, showing progress."""
+    def progress(done: int, total: int) -> None:
+        click.echo(f"rescored {done}/{total} assessments", err=True)
+
+    count = scores.recompute_all(batch_size, None if quiet else progress)
     click.echo(f"rescored {count} assessments")
 
 

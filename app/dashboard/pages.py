@@ -21,9 +21,10 @@ from app.services.questionnaires import parsed
 def _base(user: User, filters: Filters, lang: str) -> dict:
     """The resolved filters and the choices the filter form offers."""
     filters = service.with_default_countries(user, filters)
-    version = service.resolve_version(user, filters)
+    versions = service.versions_with_data(user, filters)
+    version = service.resolve_version(user, filters, versions)
     context = {"filters": filters, "version": version, "questionnaire": None, "lang": lang,
-               "versions": service.versions_with_data(user, filters), "cycles": [], "countries": [],
+               "versions": versions, "cycles": [], "countries": [],
                "statuses": service.allowed_statuses(user)}
     if version is not None:
         filters = replace(filters, questionnaire=version.label)
@@ -121,7 +122,7 @@ def profile(user: User, country: Country, filters: Filters, lang: str) -> dict:
         caption = (f"{country.name(lang)} · {localised(questionnaire.title, lang)} {questionnaire.version} · "
                    f"{found.assessment.cycle}")
         answers_shown = access.may_see_answers(user, found.assessment)
-        ways = way_to_next_level(found.assessment)
+        ways = way_to_next_level(found.rows)
         context.update(
             ladder=charts.stage_ladder(found.rows, questionnaire, lang, _("Stage attainment by dimension"), caption),
             roadmap=roadmap(found, lang, answers_shown, ways), names=charts.level_names(questionnaire, lang), ways=ways,

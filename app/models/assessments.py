@@ -26,8 +26,9 @@ class QuestionnaireVersion(db.Model):
     status: so.Mapped[str] = so.mapped_column(sa.String(20))
     #: {"en": ..., "ru": ...}
     title: so.Mapped[dict[str, str]] = so.mapped_column(sa.JSON)
-    #: the YAML text exactly as loaded; the source of truth for this version
-    content: so.Mapped[str] = so.mapped_column(sa.Text)
+    #: the YAML text exactly as loaded; the source of truth for this version. Deferred: pages use the parsed
+    #: questionnaire cached by sha256, so the text (about 200 kB) is read only when a version is parsed
+    content: so.Mapped[str] = so.mapped_column(sa.Text, deferred=True)
     sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
     loaded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
@@ -196,6 +197,14 @@ class ScoreRow(db.Model):
     weakest_dimensions: so.Mapped[Optional[list[str]]] = so.mapped_column(sa.JSON)
     #: `_overall` rows: [{"id", "attainment" 0..1 or null, "status", "criteria"}] per catalogue measure
     measures: so.Mapped[Optional[list[dict[str, Any]]]] = so.mapped_column(sa.JSON)
+    #: required visible questions answered, and required visible questions: the progress pages show
+    required_answered: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    required_visible: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    #: dimension rows below the top level: the way to the next level (scoring.next_level), as
+    #: {"stage", "points_lacking" (weighted points), "criteria" [question keys], "reachable"}; else null
+    next_level: so.Mapped[Optional[dict[str, Any]]] = so.mapped_column(sa.JSON)
+    #: `_overall` rows: keys of the questions hidden by show_if under the stored answers, sorted
+    hidden: so.Mapped[Optional[list[str]]] = so.mapped_column(sa.JSON)
     #: the roadmap: the questions between this dimension and its next level
     explanation: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
     questionnaire_version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("questionnaire_version.id"))

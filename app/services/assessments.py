@@ -1,4 +1,5 @@
-"""Starting assessments and saving answers with optimistic concurrency; every save rescores."""
+"""Starting assessments and saving answers with optimistic concurrency; every save that changes an answer
+rescores once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -145,15 +146,40 @@ def _still_valid(question: scoring.Question, value: str | None) -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class SavedAnswer:
+    """The outcome of one autosave.
+
+    answer: the stored answer (None when there is none and the change stored nothing);
+    state: that answer as answer_state gives it, taken before the commit (no reload);
+    score: the assessment's score after the save, from the save's one scoring, or None when the
+    change left the answer as it was (nothing stored, nothing rescored: the stored score rows stand).
+    """
+
+    answer: Answer | None
+    state: dict
+    score: scoring.AssessmentScore | None
+
+    @property
+    def changed(self) -> bool:
+        return self.score is not None
+
+
 def save_answer(user: User, assessment: Assessment, question_key: str, changes: dict,
-                base_revision: int | None) -> Answer | None:
-    """Apply the changed fields to one answer if nobody saved it since base_revision; rescores; commits."""
+                base_revision: int | None) -> SavedAnswer:
+    """Apply the changed fields to one answer if nobody saved it since base_revision; commits.
+
+    A change rescores the assessment once (its score rows are replaced in the same transaction);
+    a change that leaves the answer as it is stores and scores nothing. Raises AnswerLocked,
+    AnswerConflict or AssessmentError.
+    """
     if not access.can_edit_answers(user, assessment):
         raise AnswerLocked(_("This assessment does not accept changes in its current status."))
     with changing(assessment, EDITABLE):
-        answer = apply_answer(user, assessment, question_key, changes, base_revision)
-        scores.rescore(assessment)
-    return answer
+        answer, changed = _apply_answer(user, assessment, question_key, changes, base_revision)
+        score = scores.rescore(assessment) if changed else None
+        state = answer_state(answer, question_key)  # before the commit expires the answer: no reload
+    return SavedAnswer(answer, state, score)
 
 
 def apply_answer(user: User | None, assessment: Assessment, question_key: str, changes: dict,
@@ -166,6 +192,12 @@ def apply_answer(user: User | None, assessment: Assessment, question_key: str, c
     The caller has checked the user's right to edit, and holds the assessment (app.services.locks),
     so the revision checked here is still the stored one when the change commits.
     """
+    return _apply_answer(user, assessment, question_key, changes, base_revision)[0]
+
+
+def _apply_answer(user: User | None, assessment: Assessment, question_key: str, changes: dict,
+                  base_revision: int | None) -> tuple[Answer | None, bool]:
+    """apply_answer, and whether it stored a change."""
     if not assessment.editable:
         raise AnswerLocked(_("This assessment does not accept changes in its current status."))
     question = _question(assessment, question_key)
@@ -176,9 +208,9 @@ def apply_answer(user: User | None, assessment: Assessment, question_key: str, c
         raise AnswerConflict(answer_state(answer, question_key))
     clean = clean_changes(question, changes)
     if _unchanged(answer, clean):
-        return answer  # nothing to store: no new revision, no history row
+        return answer, False  # nothing to store: no new revision, no history row
     _check_visible(assessment, question, clean)
-    return _apply(user, assessment, question_key, answer, clean)
+    return _apply(user, assessment, question_key, answer, clean), True
 
 
 def _unchanged(answer: Answer | None, clean: dict) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 import scoring
 from scoring import OVERALL
@@ -110,13 +111,16 @@ def versions_with_data(user: User, filters: Filters) -> list[QuestionnaireVersio
                                    .order_by(QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.version)))
 
 
-def resolve_version(user: User, filters: Filters) -> QuestionnaireVersion | None:
-    """The version named in the filters, else the latest digital-customs one with data, else any with data."""
+def resolve_version(user: User, filters: Filters,
+                    candidates: list[QuestionnaireVersion] | None = None) -> QuestionnaireVersion | None:
+    """The version named in the filters, else the latest digital-customs one with data, else any with data.
+
+    `candidates`: versions_with_data(user, filters), when the caller has it."""
     if filters.questionnaire:
         named = find_by_label(filters.questionnaire)
         if named is not None:
             return named
-    candidates = versions_with_data(user, filters)
+    candidates = versions_with_data(user, filters) if candidates is None else candidates
     preferred = [v for v in candidates if v.questionnaire_id == DEFAULT_QUESTIONNAIRE]
     pool = preferred or candidates
     return max(pool, key=lambda v: version_key(v.version)) if pool else None
@@ -162,15 +166,21 @@ def comparison(user: User, filters: Filters, version: QuestionnaireVersion, lang
     chosen = {}
     for assessment in db.session.scalars(query):
         chosen.setdefault(assessment.country_code, assessment)  # the first is the latest cycle
-    rows = _rows_by_assessment([a.id for a in chosen.values()])
+    rows = _rows_by_assessment([a.id for a in chosen.values()], explanation=False)
     return [CountryScores(a.country_code, a.country.name(lang), a.id, a.cycle, a.status, version.version,
                           rows.get(a.id, {})) for a in chosen.values()]
 
 
-def _rows_by_assessment(ids: list[int]) -> dict[int, dict[str, ScoreRow]]:
+def _rows_by_assessment(ids: list[int], explanation: bool = True) -> dict[int, dict[str, ScoreRow]]:
+    """Score rows by assessment id and dimension key; explanation=False leaves the roadmap (gaps and the way
+    to the next level) unread."""
     grouped: dict[int, dict[str, ScoreRow]] = {}
+    query = sa.select(ScoreRow).where(ScoreRow.assessment_id.in_(ids))
+    if not explanation:
+        query = query.options(so.defer(ScoreRow.explanation, raiseload=True),
+                              so.defer(ScoreRow.next_level, raiseload=True))
     if ids:
-        for row in db.session.scalars(sa.select(ScoreRow).where(ScoreRow.assessment_id.in_(ids))):
+        for row in db.session.scalars(query):
             grouped.setdefault(row.assessment_id, {})[row.dimension_key] = row
     return grouped
 

@@ -43,15 +43,15 @@ def trend_points(user: User, filters: Filters, questionnaire_id: str, lang: str)
             for a, version, level, index in db.session.execute(query)]
 
 
-def dimension_keys(questionnaire_id: str, key: str) -> dict[int, str]:
+def dimension_keys(questionnaire_id: str, key: str,
+                   stored: list[QuestionnaireVersion] | None = None) -> dict[int, str]:
     """The key a dimension has in each stored version (by version id).
 
     Dimension keys usually stay; a dimension follows a new key back to an older version only when the
     crosswalk says so: the newer version's `supersedes.renamed` maps all its questions that came from
-    an older dimension to this one.
+    an older dimension to this one. `stored`: the questionnaire's versions, when the caller has them.
     """
-    versions = {v.version: v for v in db.session.scalars(sa.select(QuestionnaireVersion).where(
-        QuestionnaireVersion.questionnaire_id == questionnaire_id))}
+    versions = {v.version: v for v in (stored if stored is not None else _versions(questionnaire_id))}
     found = {v.id: key for v in versions.values() if key == OVERALL or key in {d.key for d in parsed(v).dimensions}}
     for newest in sorted(versions.values(), key=lambda v: version_key(v.version), reverse=True):
         current, version = key, newest
@@ -76,13 +76,17 @@ def _older_key(older: scoring.Questionnaire, newer: scoring.Questionnaire, key: 
 
 def dimensions_of(questionnaire_id: str) -> list[scoring.Dimension]:
     """The dimensions to offer for trends: newest wording first; a key the crosswalk renamed is not repeated."""
-    versions = db.session.scalars(sa.select(QuestionnaireVersion).where(
-        QuestionnaireVersion.questionnaire_id == questionnaire_id))
+    versions = _versions(questionnaire_id)
     seen: dict[str, scoring.Dimension] = {}
     renamed: set[str] = set()
     for version in sorted(versions, key=lambda v: version_key(v.version), reverse=True):
         for dimension in parsed(version).dimensions:
             if dimension.key not in seen and dimension.key not in renamed:
                 seen[dimension.key] = dimension
-                renamed.update(dimension_keys(questionnaire_id, dimension.key).values())
+                renamed.update(dimension_keys(questionnaire_id, dimension.key, versions).values())
     return list(seen.values())
+
+
+def _versions(questionnaire_id: str) -> list[QuestionnaireVersion]:
+    return list(db.session.scalars(sa.select(QuestionnaireVersion).where(
+        QuestionnaireVersion.questionnaire_id == questionnaire_id)))

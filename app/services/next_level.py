@@ -1,17 +1,21 @@
-"""The way to the next level of an assessment's dimensions, from the engine (scoring.next_level)."""
+"""The way to the next level of an assessment's dimensions, as stored on its score rows (scoring.next_level)."""
 from __future__ import annotations
 
 import scoring
-from app.models import Assessment
-from app.services.questionnaires import parsed
-from app.services.scores import score_assessment
+from app.models import ScoreRow
+from app.services.scores import stored_way
 
 
-def way_to_next_level(assessment: Assessment) -> dict[str, scoring.NextLevel]:
-    """Dimension key -> points lacking and the smallest set of criteria, scored from the stored answers.
+def way_to_next_level(rows: dict[str, ScoreRow]) -> dict[str, scoring.NextLevel]:
+    """Dimension key -> points lacking and the smallest set of criteria, from the stored score rows.
 
-    Nothing is written; the engine is run on the assessment's answers as they are stored, the same
-    inputs the stored score rows came from.
+    The engine computed them with the rows (app.services.scores), from the same answers; nothing is
+    rescored here. Dimensions at the top level, without an index, or whose rows predate migration
+    0009 (until `flask scores recompute`) have none.
     """
-    questionnaire = parsed(assessment.questionnaire_version)
-    return scoring.next_level(score_assessment(assessment), questionnaire.rules.stage_threshold)
+    found = {}
+    for key, row in rows.items():
+        way = stored_way(row)
+        if way is not None:
+            found[key] = way
+    return found

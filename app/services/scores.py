@@ -1,7 +1,9 @@
 """Persisting the engine's results as score rows; the shell never computes a score itself."""
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timezone
+from typing import Callable
 
 import pandas as pd
 import sqlalchemy as sa
@@ -46,17 +48,21 @@ def rescore(assessment: Assessment) -> scoring.AssessmentScore:
     """
     db.session.flush()
     result = score_assessment(assessment)
-    _replace_rows([assessment], [result])
+    _replace_rows([assessment], [result], prune=False)
     return result
 
 
-def recompute_all(batch_size: int = 500) -> int:
+def recompute_all(batch_size: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
     """Rescore every assessment, questionnaire version by version, in bulk; commits. Returns the count.
 
-    Each batch is one write transaction that locks its assessments before reading their answers,
-    so a save committing meanwhile is either seen or rescores after the batch, never overwritten.
+    Each batch of ``batch_size`` assessments is scored by one call of the engine (its vectorised
+    path: benchmarks/scoring.py measures it against one call per assessment) and written in one
+    write transaction that locks its assessments before reading their answers, so a save committing
+    meanwhile is either seen or rescores after the batch, never overwritten. ``progress(done, total)``
+    is called after each committed batch.
     """
     version_ids = db.session.scalars(sa.select(Assessment.questionnaire_version_id).distinct()).all()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Assessment)) or 0
     count = 0
     for version_id in version_ids:
         ids = db.session.scalars(sa.select(Assessment.id).where(
@@ -64,6 +70,8 @@ def recompute_all(batch_size: int = 500) -> int:
         for start in range(0, len(ids), batch_size):
             count += _recompute_batch(ids[start:start + batch_size])
             db.session.commit()
+            if progress is not None:
+                progress(count, max(total, count))
     return count
 
 
@@ -80,15 +88,25 @@ def _recompute_batch(ids: list[int]) -> int:
     return len(results)
 
 
-def _replace_rows(assessments: list[Assessment], results: list[scoring.AssessmentScore]) -> None:
+def _replace_rows(assessments: list[Assessment], results: list[scoring.AssessmentScore], prune: bool = True) -> None:
+    """Upsert the results' rows; `prune` also deletes stored rows of dimension keys the results lack.
+
+    An assessment's dimensions are those of its questionnaire version, which never changes, so a save
+    (rescore) writes the same keys as before and skips the delete; only a scoring engine change can
+    leave a key behind, and `flask scores recompute` (recompute_all, which prunes) clears it.
+    """
     by_id = {a.id: a for a in assessments}
     now = datetime.now(timezone.utc)
     rows = []
     for result in results:
         assessment = by_id[result.assessment_id]
+        threshold = parsed(assessment.questionnaire_version).rules.stage_threshold
+        ways = scoring.next_level(result, threshold)
         for dim in (*result.dimensions, result.overall):
-            rows.append(_row(assessment, result, dim, now))
-    _delete_rows_not_in(list(by_id), rows)
+            rows.append({**_row(assessment, result, dim, now), "next_level": _way(ways.get(dim.key)),
+                         "hidden": sorted(result.hidden) if dim.key == OVERALL else None})
+    if prune:
+        _delete_rows_not_in(list(by_id), rows)
     if rows:
         db.session.execute(upsert_score_rows(), rows)
 
@@ -99,8 +117,14 @@ def upsert_score_rows() -> sa.Insert:
     Generic over ScoreRow's columns, so a column added to the model is written without a change
     here; works on SQLite and PostgreSQL (INSERT ... ON CONFLICT DO UPDATE).
     """
+    return _upsert_score_rows(db.session.get_bind().dialect.name)
+
+
+@functools.cache
+def _upsert_score_rows(dialect: str) -> sa.Insert:
+    """Built once per dialect: a statement is immutable, and building it costs more than running it."""
     table = ScoreRow.__table__
-    insert = (sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else postgresql_insert)(table)
+    insert = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(table)
     keys = ("assessment_id", "dimension_key")
     updated = {c.name: insert.excluded[c.name] for c in table.columns if not c.primary_key and c.name not in keys}
     return insert.on_conflict_do_update(index_elements=list(keys), set_=updated)
@@ -119,13 +143,31 @@ def _delete_rows_not_in(assessment_ids: list[int], rows: list[dict]) -> None:
                                                      ScoreRow.dimension_key.not_in(sorted(keys))))
 
 
+def _way(way: scoring.NextLevel | None) -> dict | None:
+    if way is None:
+        return None
+    # plain JSON values (the engine may hand numpy scalars)
+    return {"stage": way.stage, "points_lacking": float(way.points_lacking),
+            "criteria": [str(k) for k in way.criteria], "reachable": bool(way.reachable)}
+
+
+def stored_way(row: ScoreRow) -> scoring.NextLevel | None:
+    """A dimension row's stored way to the next level (None at the top level or when not stored)."""
+    way = row.next_level
+    if not way:
+        return None
+    return scoring.NextLevel(row.dimension_key, way["stage"], way["points_lacking"], tuple(way["criteria"]),
+                             way["reachable"])
+
+
 def _row(assessment: Assessment, result: scoring.AssessmentScore, dim, now: datetime) -> dict:
     overall = dim.key == OVERALL
     gaps = result.explanation.get(dim.key, ()) if not overall else ()
     return {
         "assessment_id": assessment.id, "dimension_key": dim.key, "level": dim.level, "index": dim.index,
         "stages": dict(dim.stages), "answered": dim.answered, "applicable": dim.applicable,
-        "completeness": dim.completeness, "explanation": [_gap(g) for g in gaps],
+        "completeness": dim.completeness, "required_answered": dim.required_answered,
+        "required_visible": dim.required_visible, "explanation": [_gap(g) for g in gaps],
         "evidence_coverage": dim.evidence_coverage,
         "weakest_dimensions": list(result.weakest) if overall else None,
         "measures": [_measure(m) for m in result.measures] if overall else None,
@@ -149,6 +191,20 @@ def rows_for(assessment_id: int) -> dict[str, ScoreRow]:
     """The stored score rows of an assessment by dimension key (`_overall` included)."""
     rows = db.session.scalars(sa.select(ScoreRow).where(ScoreRow.assessment_id == assessment_id))
     return {row.dimension_key: row for row in rows}
+
+
+def progress_and_hidden(assessment_id: int) -> tuple[dict[str, tuple[int, int]], frozenset[str] | None]:
+    """What an assessment's question pages need of its stored score rows, in one light query:
+    {dimension key (and `_overall`): (required answered, required visible)}, and the questions hidden
+    by skip logic (None when the rows predate migration 0009 and hold no hidden list)."""
+    progress, hidden = {}, None
+    for key, answered, visible, stored_hidden in db.session.execute(
+            sa.select(ScoreRow.dimension_key, ScoreRow.required_answered, ScoreRow.required_visible,
+                      ScoreRow.hidden).where(ScoreRow.assessment_id == assessment_id)):
+        progress[key] = (answered, visible)
+        if key == OVERALL and stored_hidden is not None:
+            hidden = frozenset(stored_hidden)
+    return progress, hidden
 
 
 def overall_rows(assessment_ids: list[int]) -> dict[int, ScoreRow]:

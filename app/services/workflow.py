@@ -270,6 +270,8 @@ def review_queue() -> dict[str, list[Assessment]]:
 
     Every assessment, whatever its country: the caller has checked that the user reviews (access.can_review).
     """
-    return {status: list(db.session.scalars(sa.select(Assessment).where(Assessment.status == status)
-                                            .order_by(Assessment.updated_at.desc()).limit(REVIEW_LIMIT)))
+    # country and questionnaire version loaded with the list: the page names both on every row
+    return {status: list(db.session.scalars(sa.select(Assessment).where(Assessment.status == status).options(
+        so.selectinload(Assessment.country), so.selectinload(Assessment.questionnaire_version))
+        .order_by(Assessment.updated_at.desc()).limit(REVIEW_LIMIT)))
             for status in REVIEW_STATUSES}

@@ -226,3 +226,28 @@ def test_a_questionnaire_without_measures_gives_none():
 
 def test_results_carry_scoring_version_2():
     assert scoring.SCORING_VERSION.startswith("2.")
+
+
+PUBLISHED_WITH_ZERO = "questionnaires/digital-customs-maturity/2026.2.yaml"
+
+
+@pytest.mark.parametrize("dimension_key, key, before, after, others", [
+    ("transit", "transit.kpi-navigation-seal-share", "0", "5",
+     {"transit.minimal-stops": "full", "transit.extended-tracking": "full",
+      "transit.risk-based-conditions": "full"}),
+    ("governance", "governance.ai-use", "planned", "pilot",
+     {"governance.innovation": "full"}),
+])
+def test_both_examples_of_the_review_are_monotone_in_the_published_2026_2_file(dimension_key, key, before, after,
+                                                                                others):
+    """2026.2 is the version published with `hidden: zero` on its follow-ups (2026.1 is never edited): as
+    shipped, with no rule overridden, the better answer lowers no attainment, index or level."""
+    q = scoring.load_file(PUBLISHED_WITH_ZERO)
+    assert q.question(key) and all(q.question(k) for k in others)
+    results = [scoring.score_one(q, [{"question_key": k, "value": v} for k, v in (others | {key: value}).items()])
+               for value in (before, after)]
+    low, high = (r.dimension(dimension_key) for r in results)
+    assert low.stages["smart"] is not None and high.stages["smart"] >= low.stages["smart"]
+    assert high.index >= low.index and high.level >= low.level
+    assert results[1].overall.index >= results[0].overall.index
+    assert all(b >= a for a, b in zip(low.stages.values(), high.stages.values()) if a is not None)

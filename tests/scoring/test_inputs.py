@@ -49,6 +49,25 @@ def test_categorical_columns_give_the_same_scores():
     assert scoring.score(Q, frame) == scoring.score(Q, ANSWERS)
 
 
+@pytest.mark.parametrize("ids", [[7, 3], [-5, 10_000], [2**40, 2**40 + 3]])
+def test_integer_ids_dense_or_sparse_are_coded_like_any_other_ids(ids):
+    """Integer ids take a presence-table path when their range is small, a hash otherwise:
+    both sort the ids and keep every answer with its assessment."""
+    rows = [dict(a, assessment_id=ids[a["assessment_id"] - 1]) for a in ANSWERS]
+    as_text = [dict(a, assessment_id=f"{a['assessment_id']:020d}") for a in rows] \
+        if min(ids) >= 0 else None
+    frame = pd.DataFrame(rows)
+    assert frame["assessment_id"].dtype.kind == "i"
+    results = scoring.score(Q, frame)
+    assert [r.assessment_id for r in results] == sorted(ids)
+    by_id = {r.assessment_id: r for r in results}
+    plain = {r.assessment_id: r for r in scoring.score(Q, ANSWERS)}
+    for position, identifier in enumerate(ids, start=1):
+        assert dataclasses.replace(by_id[identifier], assessment_id=position) == plain[position]
+    if as_text:  # object ids go through pd.factorize: the same order, the same figures
+        assert [r.overall for r in scoring.score(Q, as_text)] == [r.overall for r in results]
+
+
 def test_numbers_may_come_as_numbers_and_the_not_applicable_column_may_be_absent():
     frame = pd.DataFrame({"assessment_id": [1, 1], "question_key": [HOURS, E_DECLARATION],
                           "value": [3.0, None]})

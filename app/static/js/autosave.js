@@ -297,8 +297,8 @@
         if (unchangedSince) { delete queue[key]; } else if (queue[key]) { queue[key].base_revision = data.answer.revision; }
         saveQueue(queue);
         if (unchangedSince && refused[key]) { clearRefusal(key); }
-        applyProgress(data.progress);
-        applyHidden(data.hidden);
+        if (data.progress) { applyProgress(data.progress); }  // absent when the save changed nothing
+        if (data.hidden) { applyHidden(data.hidden); }
       } else if (response.status === 409) {
         showConflict(key, data.current, queue[key] ? queue[key].fields : item.fields);
       } else if ([400, 403, 413, 422].indexOf(response.status) !== -1 && result.isJson) {

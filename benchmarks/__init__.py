@@ -1,0 +1,1 @@
+"""Scripts that measure speed and memory, run by hand (never by pytest)."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from flask_babel import gettext as _
 
 from app.i18n import localised
-from app.labels import level_name
+from app.labels import numbered_level_name
 from app.vocabulary import OVERALL
 
 if TYPE_CHECKING:  # annotations only: charts read score rows and never score
@@ -31,9 +31,9 @@ def comparison_summary(series: Sequence, questionnaire: scoring.Questionnaire, l
     if not scored:
         return _("No country has an overall index under these filters.")
     leader, leader_row = max(scored, key=lambda item: item[1].index)
-    parts = [_("%(country)s has the highest overall index (%(index)s, level “%(level)s”).",
+    parts = [_("%(country)s has the highest overall index (%(index)s, level %(level)s).",
                country=leader.country_name, index=_fmt(leader_row.index),
-               level=level_name(questionnaire, leader_row.level, lang) or "—")]
+               level=numbered_level_name(questionnaire, leader_row.level, lang))]
     if len(scored) > 1:
         last, last_row = min(scored, key=lambda item: item[1].index)
         parts.append(_("%(country)s has the lowest (%(index)s).", country=last.country_name,
@@ -100,12 +100,12 @@ def profile_summary(rows: dict, questionnaire: scoring.Questionnaire, country: s
     weakest = min(scored, key=lambda item: (item[1].level if item[1].level is not None else -1, item[1].index))
     strongest = max(scored, key=lambda item: (item[1].level if item[1].level is not None else -1, item[1].index))
     overall = rows.get(OVERALL)
-    parts = [_("%(country)s is strongest in “%(dimension)s” (level “%(level)s”, index %(index)s).", country=country,
+    parts = [_("%(country)s is strongest in “%(dimension)s” (level %(level)s, index %(index)s).", country=country,
                dimension=localised(strongest[0].title, lang),
-               level=level_name(questionnaire, strongest[1].level, lang) or "—", index=_fmt(strongest[1].index)),
-             _("Its weakest dimension is “%(dimension)s” (level “%(level)s”, index %(index)s).",
+               level=numbered_level_name(questionnaire, strongest[1].level, lang), index=_fmt(strongest[1].index)),
+             _("Its weakest dimension is “%(dimension)s” (level %(level)s, index %(index)s).",
                dimension=localised(weakest[0].title, lang),
-               level=level_name(questionnaire, weakest[1].level, lang) or "—", index=_fmt(weakest[1].index))]
+               level=numbered_level_name(questionnaire, weakest[1].level, lang), index=_fmt(weakest[1].index))]
     if overall is not None and overall.level is not None:
-        parts.append(_("Overall level: “%(level)s”.", level=level_name(questionnaire, overall.level, lang)))
+        parts.append(_("Overall level: %(level)s.", level=numbered_level_name(questionnaire, overall.level, lang)))
     return " ".join(parts)

@@ -10,14 +10,14 @@ from tests.test_charts import MINI, armenia, belarus, en, flask_app, ru  # noqa:
 
 def test_the_comparison_summary_names_the_leader_the_last_and_the_weakest_dimension(en):
     text = chart_text.comparison_summary([belarus(), armenia()], MINI, "en")
-    assert text.startswith("Armenia has the highest overall index (87.5, level “Paperless”).")
+    assert text.startswith("Armenia has the highest overall index (87.5, level 1 · Paperless).")
     assert "Belarus has the lowest (12.5)." in text
     assert "the weakest dimension is “Legal framework” (mean index 50.0)" in text  # (75 + 25) / 2 < (100 + 0) / 2
 
 
 def test_the_comparison_summary_is_in_russian_for_russian_readers(ru):
     text = chart_text.comparison_summary([armenia()], MINI, "ru")
-    assert text.startswith("Самый высокий общий индекс: Armenia (87.5, уровень «Безбумажная»).")
+    assert text.startswith("Самый высокий общий индекс: Armenia (87.5, уровень 1 · Безбумажная).")
 
 
 def test_a_comparison_without_scores_says_so(en):
@@ -39,9 +39,9 @@ def test_the_trend_summary_names_the_latest_leader_and_the_largest_change(en):
 
 def test_the_profile_summary_names_the_strongest_and_the_weakest_dimension(en):
     text = chart_text.profile_summary(armenia().rows, MINI, "Armenia", "en")
-    assert "strongest in “Technology” (level “Electronic”, index 100.0)" in text
-    assert "weakest dimension is “Legal framework” (level “Paperless”, index 75.0)" in text
-    assert text.endswith("Overall level: “Paperless”.")
+    assert "strongest in “Technology” (level 2 · Electronic, index 100.0)" in text
+    assert "weakest dimension is “Legal framework” (level 1 · Paperless, index 75.0)" in text
+    assert text.endswith("Overall level: 1 · Paperless.")
 
 
 def test_the_overall_rule_is_said_for_each_rule_of_the_questionnaire(en):

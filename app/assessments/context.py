@@ -6,9 +6,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 import scoring
-from app.extensions import db
-from app.models import Answer, Assessment, ReviewFlag
-from app.services import answers as stored_answers, attachments, scores
+from app.models import Assessment, ReviewFlag
+from app.services import answers as stored_answers, attachments, countries, scores
 from app.services.questionnaires import parsed
 from app.assessments import views
 from app.i18n import current_language
@@ -24,18 +23,10 @@ class Progress:
         return 100 if not self.required else round(100 * self.answered / self.required)
 
 
-#: the answer columns the pages show (read as plain rows: no ORM objects, no identity map)
-ANSWER_COLUMNS = (Answer.question_key, Answer.value, Answer.not_applicable, Answer.comment, Answer.evidence_url,
-                  Answer.revision, Answer.carried_forward)
-
-
 def answers_of(assessment: Assessment, keys=None) -> dict[str, sa.Row]:
-    """The assessment's answers by question key (only `keys` when given), as read-only rows with the
-    attributes of ANSWER_COLUMNS."""
-    query = sa.select(*ANSWER_COLUMNS).where(Answer.assessment_id == assessment.id)
-    if keys is not None:
-        query = query.where(Answer.question_key.in_(list(keys)))
-    return {row.question_key: row for row in db.session.execute(query)}
+    """The assessment's answers by question key (only `keys` when given), as read-only rows
+    (app.services.answers.rows_by_key)."""
+    return stored_answers.rows_by_key(assessment.id, keys)
 
 
 visible_keys = stored_answers.visible_keys  # rows and Answer objects alike (value, not_applicable)
@@ -64,9 +55,11 @@ def progress_by_dimension(assessment: Assessment) -> dict[str, Progress]:
 
 
 def flags_by_question(assessment: Assessment) -> dict[str, list[ReviewFlag]]:
+    """The assessment's review flags by question key, oldest first."""
+    from app.services import workflow
+
     grouped: dict[str, list[ReviewFlag]] = {}
-    for flag in db.session.scalars(sa.select(ReviewFlag).where(
-            ReviewFlag.assessment_id == assessment.id).order_by(ReviewFlag.id)):
+    for flag in workflow.flags(assessment):
         grouped.setdefault(flag.question_key, []).append(flag)
     return grouped
 
@@ -100,12 +93,7 @@ def _neighbours(questionnaire: scoring.Questionnaire, key: str) -> tuple:
 
 def country_names(codes) -> dict[str, str]:
     """{code: name in the UI language} in one query (a code with no stored country keeps the code)."""
-    from app.i18n import current_language
-    from app.models import Country
-
-    lang = current_language()
-    found = {c.code: c.name(lang) for c in db.session.scalars(sa.select(Country).where(Country.code.in_(codes)))}
-    return {code: found.get(code, code) for code in codes}
+    return countries.names(codes, current_language())
 
 
 def overview(assessment: Assessment) -> dict:

@@ -53,6 +53,12 @@ def all_countries() -> list[Country]:
     return list(db.session.scalars(sa.select(Country).order_by(Country.code)))
 
 
+def names(codes, lang: str) -> dict[str, str]:
+    """{code: name in `lang`} in one query; a code with no stored country keeps the code."""
+    found = {c.code: c.name(lang) for c in db.session.scalars(sa.select(Country).where(Country.code.in_(codes)))}
+    return {code: found.get(code, code) for code in codes}
+
+
 def get(code: str) -> Country | None:
     """The country with this ISO alpha-2 code (any case), or None."""
     return db.session.get(Country, code.upper())

@@ -1,5 +1,6 @@
 """Shared fixtures: an app per test on every configured database, a client, a CLI runner, auth."""
 import contextlib
+import io
 import os
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -59,21 +60,27 @@ def database_url(request) -> str:
     return "sqlite://" if request.param == "sqlite" else request.getfixturevalue("pg_database")
 
 
-@pytest.fixture(params=BACKENDS)
-def app(request, tmp_path):
-    """A fresh app and empty schema per test, on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
-    overrides = getattr(request, "param_overrides", {})
-    application = create_app(make_config(database_url(request), tmp_path, **overrides))
+@contextlib.contextmanager
+def fresh_schema(application):
+    """Yield `application` on an empty schema (drop_all, create_all); afterwards drop it and dispose the engine.
+    Tests push their own app context when they need one: a context held across test-client requests would
+    share `g` (and the cached locale) between requests."""
     with application.app_context():
         db.drop_all()
         db.create_all()
-    # Tests push their own app context when they need one: a context held across test-client
-    # requests would share `g` (and the cached locale) between requests.
     yield application
     with application.app_context():
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request, tmp_path):
+    """A fresh app and empty schema per test, on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
+    overrides = getattr(request, "param_overrides", {})
+    with fresh_schema(create_app(make_config(database_url(request), tmp_path, **overrides))) as application:
+        yield application
 
 
 @pytest.fixture
@@ -165,6 +172,17 @@ def save(client):
                            json={"base_revision": base_revision, **fields})
 
     return post
+
+
+def answer_with_evidence(client, save, assessment_id: int, hours: str, law: bytes) -> None:
+    """As the logged-in country user: answer every required question of the mini questionnaire (legal.e-docs
+    full, legal.e-signature yes, release.hours `hours`) and attach `law` as law.pdf, the evidence legal.e-docs
+    requires."""
+    save(assessment_id, "legal.e-docs", value="full")
+    save(assessment_id, "legal.e-signature", value="yes")
+    save(assessment_id, "release.hours", value=hours)
+    client.post(f"/assessments/{assessment_id}/answers/legal.e-docs/attachments",
+                data={"file": (io.BytesIO(law), "law.pdf")}, content_type="multipart/form-data")
 
 
 #: the moment second-factor codes are checked at in tests (the totp_code fixture fixes the clock there)

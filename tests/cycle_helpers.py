@@ -6,7 +6,7 @@ import pytest
 from app import create_app
 from app.extensions import db
 from app.models import Assessment, Cycle, QuestionnaireVersion, User
-from tests.conftest import BACKENDS, make_config
+from tests.conftest import BACKENDS, fresh_schema, make_config
 
 COMPLETE = (("legal.e-docs", {"value": "full", "evidence_url": "https://law.example/act"}),
             ("legal.e-signature", {"value": "yes"}), ("release.hours", {"value": "3.5"}))
@@ -59,12 +59,5 @@ def cycle(app, cycle_id: int) -> Cycle:
 def shared_app(request, tmp_path):
     """An app on a database that separate connections share (a SQLite file, or a PostgreSQL database)."""
     url = f"sqlite:///{tmp_path}/reminders.db" if request.param == "sqlite" else request.getfixturevalue("pg_database")
-    application = create_app(make_config(url, tmp_path))
-    with application.app_context():
-        db.drop_all()
-        db.create_all()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with fresh_schema(create_app(make_config(url, tmp_path))) as application:
+        yield application

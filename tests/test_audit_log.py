@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 from app import create_app
 from app.extensions import db
 from app.models import AuditEvent, ReviewFlag, User
-from tests.conftest import BACKENDS, make_config
+from tests.conftest import BACKENDS, database_url, fresh_schema, make_config
 
 
 def _events(app, action: str) -> list[AuditEvent]:
@@ -65,17 +65,9 @@ def test_core_bulk_statements_and_truncate_are_refused_too(app):
 @pytest.fixture(params=BACKENDS)
 def strict_app(request, tmp_path):
     """An app with CSRF and the per-address login limit on, as in production."""
-    url = "sqlite://" if request.param == "sqlite" else request.getfixturevalue("pg_database")
-    app = create_app(make_config(url, tmp_path, WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True,
-                                 LOGIN_RATE_LIMIT="2 per minute"))
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with fresh_schema(create_app(make_config(database_url(request), tmp_path, WTF_CSRF_ENABLED=True,
+                                             RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute"))) as app:
+        yield app
 
 
 def test_a_missing_csrf_token_is_refused_and_recorded(strict_app):

@@ -18,15 +18,21 @@ from tests.test_dashboard_data import add_assessment, load_mini, mini_text
 ANSWERS = {"legal.a": "full", "tech.a": "yes", "tech.b": "2"}
 
 
+def add_weight_change(folder) -> None:
+    """Mini 2026.1 and 2026.2 (legal.b's weight 1 -> 3) with AM's validated 2025 and 2026 assessments of the
+    module docstring; inside an app context, not committed."""
+    first = load_mini(folder)
+    second = load_mini(folder, "2026.2", mini_text("2026.2").replace(
+        "{key: legal.b, stage: electronic, type: scale, scale: impl,",
+        "{key: legal.b, stage: electronic, type: scale, scale: impl, weight: 3,"))
+    add_assessment(first, "AM", "2025", {**ANSWERS, "legal.b": "partial"}, "validated")
+    add_assessment(second, "AM", "2026", {**ANSWERS, "legal.b": "none"}, "validated")
+
+
 @pytest.fixture
 def two_versions(app, countries, tmp_path):
     with app.app_context():
-        first = load_mini(tmp_path)
-        second = load_mini(tmp_path, "2026.2", mini_text("2026.2").replace(
-            "{key: legal.b, stage: electronic, type: scale, scale: impl,",
-            "{key: legal.b, stage: electronic, type: scale, scale: impl, weight: 3,"))
-        add_assessment(first, "AM", "2025", {**ANSWERS, "legal.b": "partial"}, "validated")
-        add_assessment(second, "AM", "2026", {**ANSWERS, "legal.b": "none"}, "validated")
+        add_weight_change(tmp_path)
         db.session.commit()
         scores.recompute_all()
 

@@ -82,13 +82,20 @@ def test_concurrent_saves_from_one_revision_let_exactly_one_win_and_tell_the_oth
     assert [e.after["revision"] for e in updates] == [1, 2, 3, 4]
 
 
-def test_concurrent_saves_of_different_answers_all_succeed_and_the_scores_equal_a_recompute(live, people):
+def _maturity_draft(live, count: int):
+    """A draft of the digital customs maturity questionnaire (AM, 2026), its parsed questionnaire, and the keys
+    of its first `count` questions that have options and are always shown."""
     from app.services import questionnaires
 
     assessment_id = _start(live, "2026", questionnaire="digital-customs-maturity")
     with live.app.app_context():
         questionnaire = questionnaires.parsed(db.session.get(Assessment, assessment_id).questionnaire_version)
-    keys = [q.key for q in questionnaire.questions if q.show_if is None and q.options][:30]
+    keys = [q.key for q in questionnaire.questions if q.show_if is None and q.options]
+    return assessment_id, questionnaire, keys[:count]
+
+
+def test_concurrent_saves_of_different_answers_all_succeed_and_the_scores_equal_a_recompute(live, people):
+    assessment_id, questionnaire, keys = _maturity_draft(live, 30)
     clients = _clients(live, people["respondent"], 10)
     for start in range(0, len(keys), len(clients)):
         batch = keys[start:start + len(clients)]
@@ -104,12 +111,9 @@ def test_concurrent_saves_of_different_answers_all_succeed_and_the_scores_equal_
 
 
 def test_a_recompute_during_saves_never_leaves_stale_scores(live, people):
-    from app.services import questionnaires, scores
+    from app.services import scores
 
-    assessment_id = _start(live, "2026", questionnaire="digital-customs-maturity")
-    with live.app.app_context():
-        questionnaire = questionnaires.parsed(db.session.get(Assessment, assessment_id).questionnaire_version)
-    keys = [q.key for q in questionnaire.questions if q.show_if is None and q.options][:24]
+    assessment_id, questionnaire, keys = _maturity_draft(live, 24)
     clients = _clients(live, people["respondent"], 2)
     for start in range(0, len(keys), 2):  # the last writer of each round decides what stays stored
         pair = keys[start:start + 2]

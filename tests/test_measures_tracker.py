@@ -50,15 +50,21 @@ dimensions:
 URL = "/dashboard/measures?questionnaire=tracker-mini@2026.1"
 
 
+def add_tracker(folder) -> None:
+    """The tracker questionnaire with AM's and BY's validated 2026 assessments of the module docstring; inside an
+    app context, not committed."""
+    path = folder / "tracker.yaml"
+    path.write_text(TRACKER, encoding="utf-8")
+    questionnaires.load_paths([str(path)])
+    version = questionnaires.find_version("tracker-mini", "2026.1")
+    add_assessment(version, "AM", "2026", {"decl.e": "full", "decl.auto": "no", "risk.ai": "yes"}, "validated")
+    add_assessment(version, "BY", "2026", {"decl.e": "none", "decl.auto": "no", "risk.ai": "no"}, "validated")
+
+
 @pytest.fixture
 def tracked(app, countries, tmp_path):
     with app.app_context():
-        path = tmp_path / "tracker.yaml"
-        path.write_text(TRACKER, encoding="utf-8")
-        questionnaires.load_paths([str(path)])
-        version = questionnaires.find_version("tracker-mini", "2026.1")
-        add_assessment(version, "AM", "2026", {"decl.e": "full", "decl.auto": "no", "risk.ai": "yes"}, "validated")
-        add_assessment(version, "BY", "2026", {"decl.e": "none", "decl.auto": "no", "risk.ai": "no"}, "validated")
+        add_tracker(tmp_path)
         load_mini(tmp_path)  # a version without measures
         db.session.commit()
         scores.recompute_all()

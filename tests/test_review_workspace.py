@@ -1,6 +1,5 @@
 """The review workspace: section navigator, filters, evidence files, flags resolved one by one with a reason,
 and return/validate as a confirmed second step that never resolves a flag silently."""
-import io
 import re
 
 import pytest
@@ -8,6 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Assessment, AuditEvent, ReviewFlag
+from tests.conftest import answer_with_evidence
 
 
 def _status(app, assessment):
@@ -27,11 +27,7 @@ def review(app, client, auth, make_user, start, save):
     coordinator = make_user("coordinator", "AM")
     assessment = start(coordinator)
     auth.login(coordinator)
-    save(assessment, "legal.e-docs", value="full")
-    save(assessment, "legal.e-signature", value="yes")
-    save(assessment, "release.hours", value="3.5")
-    client.post(f"/assessments/{assessment}/answers/legal.e-docs/attachments",
-                data={"file": (io.BytesIO(b"%PDF-1.7 the law"), "law.pdf")}, content_type="multipart/form-data")
+    answer_with_evidence(client, save, assessment, "3.5", b"%PDF-1.7 the law")
     assert client.post(f"/assessments/{assessment}/submit").status_code == 302
     auth.logout()
     analyst = make_user("analyst")

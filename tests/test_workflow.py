@@ -1,10 +1,10 @@
 """Submission, review flags, return, reply, validation; the lifecycle of DESIGN.md §2."""
-import io
 
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Assessment
+from tests.conftest import answer_with_evidence
 
 
 def _complete(save, assessment):
@@ -36,11 +36,7 @@ def test_an_attachment_satisfies_required_evidence(app, client, auth, make_user,
     coordinator = make_user("coordinator", "AM")
     assessment = start(coordinator)
     auth.login(coordinator)
-    save(assessment, "legal.e-docs", value="full")
-    save(assessment, "legal.e-signature", value="yes")
-    save(assessment, "release.hours", value="2")
-    client.post(f"/assessments/{assessment}/answers/legal.e-docs/attachments",
-                data={"file": (io.BytesIO(b"%PDF-1.7 law"), "law.pdf")}, content_type="multipart/form-data")
+    answer_with_evidence(client, save, assessment, "2", b"%PDF-1.7 law")
     client.post(f"/assessments/{assessment}/submit")
     assert _status(app, assessment) == "submitted"
 

@@ -87,3 +87,50 @@ def login(page, base_url: str, email: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("main form [type=submit]")
     page.wait_for_load_state()
+
+
+def seed_comparison(live_server, tmp_path_factory, email: str, name: str, password: str):
+    """The mini questionnaire, the assessments of `tests.test_dashboard_data.ANSWERS` with their scores, and an
+    analyst (`email`, `password`) who may read them; returns the live server for the tests' fixture."""
+    from app.extensions import db
+    from app.services import accounts, scores
+    from tests.test_dashboard_data import ANSWERS, add_assessment, load_mini
+
+    with live_server.app.app_context():
+        version = load_mini(tmp_path_factory.mktemp("questionnaires"))
+        for (code, cycle), (answers, status) in ANSWERS.items():
+            add_assessment(version, code, cycle, answers, status)
+        db.session.commit()
+        scores.recompute_all()
+        accounts.create_user(email=email, name=name, role="analyst", password=password)
+        db.session.remove()
+    return live_server
+
+
+def start_mini_draft(live_server, coordinator_email: str, cycle_label: str) -> int:
+    """The id of a fresh draft of the mini questionnaire for Armenia in cycle `cycle_label`, started by the
+    coordinator `coordinator_email` (the questionnaire is loaded on first use)."""
+    from app.extensions import db
+    from app.models import User
+    from app.services import questionnaires
+    from app.services.assessments import start_assessment
+    from tests.conftest import DATA
+
+    with live_server.app.app_context():
+        if questionnaires.find_version("mini", "2026.1") is None:
+            questionnaires.load_paths([f"{DATA}/mini-2026.1.yaml"])
+        coordinator = db.session.scalar(db.select(User).where(User.email == coordinator_email))
+        version = questionnaires.find_version("mini", "2026.1")
+        return start_assessment(coordinator, "AM", version, cycle_label).id
+
+
+def reply_to_flag_and_resubmit(page, base_url: str, assessment_id: int, reply: str) -> None:
+    """As the country: answer the review flag on `release.hours` with `reply` and submit the assessment again;
+    asserts the status reads 'Submitted' (English interface)."""
+    page.goto(f"{base_url}/assessments/{assessment_id}/section/release")
+    card = page.locator("#q-release\\.hours")
+    card.locator("textarea[name=response]").fill(reply)
+    card.locator(".review-flag button[type=submit]").click()
+    page.goto(f"{base_url}/assessments/{assessment_id}/submit")
+    page.click("main form [type=submit]")
+    assert page.inner_text("[data-testid=status]") == "Submitted"

@@ -3,11 +3,10 @@
 import pytest
 
 from app.extensions import db
-from app.services import accounts, questionnaires, scores
+from app.services import accounts, scores
 from tests.browser.conftest import login
-from tests.test_comparable_trends import ANSWERS as TREND_ANSWERS
-from tests.test_dashboard_data import add_assessment, load_mini, mini_text
-from tests.test_measures_tracker import TRACKER
+from tests.test_comparable_trends import add_weight_change
+from tests.test_measures_tracker import add_tracker
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Browser-Analyst-2026!"
@@ -17,18 +16,8 @@ EMAIL = "views.analyst@example.org"
 def seed_views(app, folder) -> None:
     """The tracker questionnaire (AM, BY) and two mini versions where legal.b changes weight (AM 2025, 2026)."""
     with app.app_context():
-        path = folder / "tracker.yaml"
-        path.write_text(TRACKER, encoding="utf-8")
-        questionnaires.load_paths([str(path)])
-        tracker = questionnaires.find_version("tracker-mini", "2026.1")
-        add_assessment(tracker, "AM", "2026", {"decl.e": "full", "decl.auto": "no", "risk.ai": "yes"}, "validated")
-        add_assessment(tracker, "BY", "2026", {"decl.e": "none", "decl.auto": "no", "risk.ai": "no"}, "validated")
-        first = load_mini(folder)
-        second = load_mini(folder, "2026.2", mini_text("2026.2").replace(
-            "{key: legal.b, stage: electronic, type: scale, scale: impl,",
-            "{key: legal.b, stage: electronic, type: scale, scale: impl, weight: 3,"))
-        add_assessment(first, "AM", "2025", {**TREND_ANSWERS, "legal.b": "partial"}, "validated")
-        add_assessment(second, "AM", "2026", {**TREND_ANSWERS, "legal.b": "none"}, "validated")
+        add_tracker(folder)
+        add_weight_change(folder)
         db.session.commit()
         scores.recompute_all()
         accounts.create_user(email=EMAIL, name="Views analyst", role="analyst", password=PASSWORD)

@@ -5,8 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.services.demo import DEMO_PASSWORD
-from tests.browser.conftest import login, saving, wait_saved
-from tests.conftest import DATA
+from tests.browser.conftest import login, reply_to_flag_and_resubmit, saving, start_mini_draft, wait_saved
 
 pytestmark = pytest.mark.browser
 _cycles = itertools.count(2030)
@@ -17,16 +16,7 @@ RESPONDENT, COORDINATOR, ANALYST = ("am.respondent@demo.example", "am.coordinato
 @pytest.fixture
 def assessment(live_server):
     """A fresh draft of the mini questionnaire for Armenia, in a cycle of its own."""
-    from app.models import User
-    from app.services import questionnaires
-    from app.services.assessments import start_assessment
-
-    with live_server.app.app_context():
-        if questionnaires.find_version("mini", "2026.1") is None:
-            questionnaires.load_paths([f"{DATA}/mini-2026.1.yaml"])
-        coordinator = db.session.scalar(db.select(User).where(User.email == COORDINATOR))
-        version = questionnaires.find_version("mini", "2026.1")
-        return start_assessment(coordinator, "AM", version, str(next(_cycles))).id
+    return start_mini_draft(live_server, COORDINATOR, str(next(_cycles)))
 
 
 def _section(page, base, assessment, dimension="legal"):
@@ -118,13 +108,8 @@ def test_the_full_cycle_submit_flag_return_answer_validate(browser, live_server,
     assert analyst.inner_text("[data-testid=status]") == "Returned"
 
     _section(country, live_server.url, assessment, "release")
-    card = country.locator("#q-release\\.hours")
-    assert "Please give the source" in card.inner_text()
-    card.locator("textarea[name=response]").fill("Customs statistics 2025, table 4.")
-    card.locator(".review-flag button[type=submit]").click()
-    country.goto(f"{live_server.url}/assessments/{assessment}/submit")
-    country.click("main form [type=submit]")
-    assert country.inner_text("[data-testid=status]") == "Submitted"
+    assert "Please give the source" in country.locator("#q-release\\.hours").inner_text()
+    reply_to_flag_and_resubmit(country, live_server.url, assessment, "Customs statistics 2025, table 4.")
 
     analyst.goto(f"{live_server.url}/review/{assessment}")
     assert "Customs statistics 2025, table 4." in analyst.inner_text("main")

@@ -5,10 +5,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from app.extensions import db
-from app.services import accounts, scores
-from tests.browser.conftest import login
-from tests.test_dashboard_data import ANSWERS, add_assessment, load_mini
+from tests.browser.conftest import login, seed_comparison
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Browser-Analyst-2026!"
@@ -19,15 +16,7 @@ A4_POINTS = (595, 842)
 
 @pytest.fixture(scope="module")
 def report_data(live_server, tmp_path_factory):
-    with live_server.app.app_context():
-        version = load_mini(tmp_path_factory.mktemp("questionnaires"))
-        for (code, cycle), (answers, status) in ANSWERS.items():
-            add_assessment(version, code, cycle, answers, status)
-        db.session.commit()
-        scores.recompute_all()
-        accounts.create_user(email=EMAIL, name="Report analyst", role="analyst", password=PASSWORD)
-        db.session.remove()
-    return live_server
+    return seed_comparison(live_server, tmp_path_factory, EMAIL, "Report analyst", PASSWORD)
 
 
 def printed(page, server, lang: str) -> PdfReader:

@@ -5,7 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.services.demo import DEMO_PASSWORD
-from tests.browser.conftest import login, saving, wait_saved
+from tests.browser.conftest import login, reply_to_flag_and_resubmit, saving, wait_saved
 from tests.conftest import DATA
 from tests.smtp_sink import configure_mail, smtp_sink  # noqa: F401  (fixture)
 
@@ -113,13 +113,7 @@ def test_a_cycle_from_opening_to_closing(browser, live_server, smtp_sink):
     returned.locator("button").click()  # opens the assessment and marks it read
     assert _bell(country) == "0"
     country.click("button[data-lang=en]")
-    country.goto(f"{base}/assessments/{assessment}/section/release")
-    card = country.locator("#q-release\\.hours")
-    card.locator("textarea[name=response]").fill("Customs statistics 2025, table 4.")
-    card.locator(".review-flag button[type=submit]").click()
-    country.goto(f"{base}/assessments/{assessment}/submit")
-    country.click("main form [type=submit]")
-    assert country.inner_text("[data-testid=status]") == "Submitted"
+    reply_to_flag_and_resubmit(country, base, assessment, "Customs statistics 2025, table 4.")
 
     # Validate: the analyst sees the reply among the notifications and validates; the country is told.
     analyst.goto(f"{base}/notifications/")

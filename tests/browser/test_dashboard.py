@@ -3,10 +3,7 @@ average, in both
 languages, with no Content-Security-Policy violation, and the chart downloads as a PNG."""
 import pytest
 
-from app.extensions import db
-from app.services import accounts, scores
-from tests.browser.conftest import login
-from tests.test_dashboard_data import ANSWERS, add_assessment, load_mini
+from tests.browser.conftest import login, seed_comparison
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Browser-Analyst-2026!"
@@ -17,15 +14,7 @@ COMPARISON = "/dashboard/?questionnaire=mini-maturity@2026.1&status=submitted"
 @pytest.fixture(scope="module")
 def dashboard_data(live_server, tmp_path_factory):
     """The test's own questionnaire, assessments (AM, BY validated; KZ submitted) and analyst."""
-    with live_server.app.app_context():
-        version = load_mini(tmp_path_factory.mktemp("questionnaires"))
-        for (code, cycle), (answers, status) in ANSWERS.items():
-            add_assessment(version, code, cycle, answers, status)
-        db.session.commit()
-        scores.recompute_all()
-        accounts.create_user(email=EMAIL, name="Dashboard analyst", role="analyst", password=PASSWORD)
-        db.session.remove()
-    return live_server
+    return seed_comparison(live_server, tmp_path_factory, EMAIL, "Dashboard analyst", PASSWORD)
 
 
 def open_comparison(page, server, errors):

@@ -5,8 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.services.demo import DEMO_PASSWORD
-from tests.browser.conftest import login
-from tests.conftest import DATA
+from tests.browser.conftest import login, start_mini_draft
 
 pytestmark = pytest.mark.browser
 _cycles = itertools.count(2060)
@@ -17,16 +16,7 @@ HOURS = "#release\\.hours-value"
 @pytest.fixture
 def assessment(live_server):
     """A fresh draft of the mini questionnaire for Armenia, in a cycle of its own."""
-    from app.models import User
-    from app.services import questionnaires
-    from app.services.assessments import start_assessment
-
-    with live_server.app.app_context():
-        if questionnaires.find_version("mini", "2026.1") is None:
-            questionnaires.load_paths([f"{DATA}/mini-2026.1.yaml"])
-        coordinator = db.session.scalar(db.select(User).where(User.email == COORDINATOR))
-        version = questionnaires.find_version("mini", "2026.1")
-        return start_assessment(coordinator, "AM", version, str(next(_cycles))).id
+    return start_mini_draft(live_server, COORDINATOR, str(next(_cycles)))
 
 
 def stored(live_server, assessment_id: int, key: str):

@@ -32,22 +32,15 @@ def _fails(statement) -> bool:
     return False
 
 
-def test_a_national_role_requires_a_country(app, countries):
+@pytest.mark.parametrize("role, country", [
+    pytest.param("coordinator", None, id="a national role requires a country"),
+    pytest.param("analyst", "AM", id="an analyst has no country"),
+    pytest.param("superuser", None, id="an unknown role is refused"),
+])
+def test_the_users_table_refuses_a_role_and_country_that_do_not_fit(app, countries, role, country):
     with app.app_context():
-        user = User(email="n@example.org", name="N", role="coordinator", password_hash="-", session_token="t")
-        assert _fails(lambda: db.session.add(user))
-
-
-def test_an_analyst_has_no_country(app, countries):
-    with app.app_context():
-        user = User(email="n@example.org", name="N", role="analyst", country_code="AM", password_hash="-",
+        user = User(email="n@example.org", name="N", role=role, country_code=country, password_hash="-",
                     session_token="t")
-        assert _fails(lambda: db.session.add(user))
-
-
-def test_an_unknown_role_is_refused(app, countries):
-    with app.app_context():
-        user = User(email="n@example.org", name="N", role="superuser", password_hash="-", session_token="t")
         assert _fails(lambda: db.session.add(user))
 
 

@@ -22,6 +22,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import DATA, PASSWORD, PG_URL, make_config, throwaway_pg_database
+from tests.smtp_sink import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -72,12 +73,6 @@ class Browser:
         return self.request(port, "POST", path, body, f"multipart/form-data; boundary={boundary}")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def database_url():
     """A new PostgreSQL database for the two servers, migrated to the head and given one assessment."""
@@ -111,7 +106,7 @@ def _prepare(url: str, tmp_path) -> int:
 def _servers(database_url: str, tmp_path, **extra_env):
     """Two gunicorn servers (two workers each) with their own UPLOAD_DIR and one database; yields their ports."""
     secret = secrets.token_hex(32)
-    ports, processes = [_free_port(), _free_port()], []
+    ports, processes = [free_port(), free_port()], []
     for number, port in enumerate(ports):
         env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": secret, "DATABASE_URL": database_url,
                "SESSION_COOKIE_SECURE": "0", "UPLOAD_DIR": str(tmp_path / f"server{number}"),
@@ -228,7 +223,7 @@ def redis_url():
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail("redis-server is not installed (.ci/run installs it)")
         pytest.skip("redis-server is not installed")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30

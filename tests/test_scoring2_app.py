@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import ScoreRow
+from tests.test_handworked_cli import measure_figures
 
 DATA = Path(__file__).parent / "data"
 LABEL = "roadmap-mini@2026.1"
@@ -74,9 +75,7 @@ def test_measures_csv_gives_attainment_status_and_criteria(runner, imported):
     assert list(rows[0]) == ["country_code", "country_name", "cycle", "questionnaire_id", "questionnaire_version",
                              "scoring_version", "assessment_id", "status", "measure_id", "measure_title",
                              "attainment", "measure_status", "criteria"]
-    figures = [(r["country_code"], r["measure_id"], r["measure_title"], r["attainment"], r["measure_status"],
-                r["criteria"]) for r in rows]
-    assert figures == [
+    assert measure_figures(rows) == [
         ("AM", "3.8.1", "Электронный транзит", "100.00", "implemented", "2"),
         ("AM", "3.9", "Навигационные пломбы", "0.00", "not_started", "2"),
         ("AM", "4.1", "Неиспользуемая мера", "", "no_data", "0"),

@@ -125,24 +125,21 @@ def test_a_measure_id_used_twice_in_the_catalogue_is_reported():
         "measures[1].id", "the measure id '3.8.1' is used twice (first at measures[0])")
 
 
-def test_a_measure_title_needs_every_language():
-    catalogue = CATALOGUE.replace("{en: Seals, ru: Пломбы}", "{en: Seals}")
+@pytest.mark.parametrize("text, translated, path", [
+    pytest.param("{en: Seals, ru: Пломбы}", "{en: Seals}", "measures[1].title", id="a measure title"),
+    pytest.param(", ru: Соглашение ВТО об упрощении процедур торговли", "", "instruments.wto-tfa",
+                 id="an instrument label"),
+])
+def test_a_catalogue_text_needs_every_language(text, translated, path):
+    catalogue = CATALOGUE.replace(text, translated)
     assert only_issue(with_additions(catalogue=catalogue)) == (
-        "measures[1].title",
-        "the 'ru' translation is missing (every text must be given in en, ru)")
+        path, "the 'ru' translation is missing (every text must be given in en, ru)")
 
 
 def test_a_measure_without_a_title_is_reported():
     catalogue = CATALOGUE.replace(", title: {en: Seals, ru: Пломбы}", "")
     assert only_issue(with_additions(catalogue=catalogue)) == (
         "measures[1].title", "is required but missing")
-
-
-def test_an_instrument_label_needs_every_language():
-    catalogue = CATALOGUE.replace(", ru: Соглашение ВТО об упрощении процедур торговли", "")
-    assert only_issue(with_additions(catalogue=catalogue)) == (
-        "instruments.wto-tfa",
-        "the 'ru' translation is missing (every text must be given in en, ru)")
 
 
 def test_an_instrument_without_a_label_is_reported_at_the_reference():

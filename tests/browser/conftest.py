@@ -124,6 +124,24 @@ def start_mini_draft(live_server, coordinator_email: str, cycle_label: str) -> i
         return start_assessment(coordinator, "AM", version, cycle_label).id
 
 
+def fill_and_submit(page, base_url: str, assessment_id: int) -> None:
+    """As the country: answer every required question of the mini questionnaire through the autosave (legal.e-docs
+    full with its evidence link, legal.e-signature yes, release.hours 3) and submit; asserts the status reads
+    'Submitted' (English interface)."""
+    page.goto(f"{base_url}/assessments/{assessment_id}/section/legal")
+    page.check("#legal\\.e-docs-3")
+    page.fill("#legal\\.e-docs-url", "https://law.example.am/45")
+    page.check("#legal\\.e-signature-1")
+    wait_saved(page)
+    page.goto(f"{base_url}/assessments/{assessment_id}/section/release")
+    with page.expect_response(saving("release.hours")):  # sent after the typing pause
+        page.fill("#release\\.hours-value", "3")
+    wait_saved(page)
+    page.goto(f"{base_url}/assessments/{assessment_id}/submit")
+    page.click("main form [type=submit]")
+    assert page.inner_text("[data-testid=status]") == "Submitted"
+
+
 def reply_to_flag_and_resubmit(page, base_url: str, assessment_id: int, reply: str) -> None:
     """As the country: answer the review flag on `release.hours` with `reply` and submit the assessment again;
     asserts the status reads 'Submitted' (English interface)."""

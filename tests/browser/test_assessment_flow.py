@@ -5,7 +5,8 @@ import pytest
 
 from app.extensions import db
 from app.services.demo import DEMO_PASSWORD
-from tests.browser.conftest import login, reply_to_flag_and_resubmit, saving, start_mini_draft, wait_saved
+from tests.browser.conftest import (fill_and_submit, login, reply_to_flag_and_resubmit, saving, start_mini_draft,
+                                   wait_saved)
 
 pytestmark = pytest.mark.browser
 _cycles = itertools.count(2030)
@@ -81,18 +82,7 @@ def test_an_edit_made_offline_is_saved_when_the_connection_returns(browser, live
 def test_the_full_cycle_submit_flag_return_answer_validate(browser, live_server, assessment):
     country = browser.new_context().new_page()
     login(country, live_server.url, COORDINATOR, DEMO_PASSWORD)
-    _section(country, live_server.url, assessment)
-    country.check("#legal\\.e-docs-3")
-    country.fill("#legal\\.e-docs-url", "https://law.example.am/45")
-    country.check("#legal\\.e-signature-1")
-    wait_saved(country)
-    _section(country, live_server.url, assessment, "release")
-    with country.expect_response(saving("release.hours")):  # sent after the typing pause
-        country.fill("#release\\.hours-value", "3")
-    wait_saved(country)
-    country.goto(f"{live_server.url}/assessments/{assessment}/submit")
-    country.click("main form [type=submit]")
-    assert country.inner_text("[data-testid=status]") == "Submitted"
+    fill_and_submit(country, live_server.url, assessment)
 
     analyst = browser.new_context().new_page()
     login(analyst, live_server.url, ANALYST, DEMO_PASSWORD)

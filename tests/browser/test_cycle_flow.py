@@ -5,7 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.services.demo import DEMO_PASSWORD
-from tests.browser.conftest import login, reply_to_flag_and_resubmit, saving, wait_saved
+from tests.browser.conftest import fill_and_submit, login, reply_to_flag_and_resubmit
 from tests.conftest import DATA
 from tests.smtp_sink import configure_mail, smtp_sink  # noqa: F401  (fixture)
 
@@ -60,18 +60,7 @@ def test_a_cycle_from_opening_to_closing(browser, live_server, smtp_sink):
     assert "Overdue by 1 day" in own.inner_text()
     own.locator("a", has_text="Open").click()
     assessment = int(country.url.rstrip("/").split("/")[-1])
-    country.goto(f"{base}/assessments/{assessment}/section/legal")
-    country.check("#legal\\.e-docs-3")
-    country.fill("#legal\\.e-docs-url", "https://law.example.am/45")
-    country.check("#legal\\.e-signature-1")
-    wait_saved(country)
-    country.goto(f"{base}/assessments/{assessment}/section/release")
-    with country.expect_response(saving("release.hours")):  # sent after the typing pause
-        country.fill("#release\\.hours-value", "3")
-    wait_saved(country)
-    country.goto(f"{base}/assessments/{assessment}/submit")
-    country.click("main form [type=submit]")
-    assert country.inner_text("[data-testid=status]") == "Submitted"
+    fill_and_submit(country, base, assessment)
     country.goto(f"{base}/")
     assert "Submitted late" in country.locator("[data-cycle=E2E] [data-testid=own-deadline]").inner_text()
 

@@ -68,11 +68,13 @@ def fresh_schema(application):
     with application.app_context():
         db.drop_all()
         db.create_all()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    try:
+        yield application
+    finally:
+        with application.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
 
 
 @pytest.fixture(params=BACKENDS)

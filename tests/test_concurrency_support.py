@@ -23,7 +23,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.extensions import db
 from app.models import AuditEvent
-from tests.conftest import BACKENDS, DATA, PASSWORD, make_config
+from tests.conftest import BACKENDS, DATA, PASSWORD, fresh_schema, make_config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MAIN = os.path.join(ROOT, "questionnaires", "digital-customs-maturity", "2026.1.yaml")
@@ -39,23 +39,16 @@ class Live:
 
 def serve(url: str, tmp_path):
     """Create the schema on `url`, start a threaded server; a generator the fixture yields from."""
-    app = create_app(make_config(url, tmp_path))
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Live(app, f"http://127.0.0.1:{server.server_port}")
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        with app.app_context():
-            db.session.remove()
-            db.drop_all()
-            db.engine.dispose()
+    with fresh_schema(create_app(make_config(url, tmp_path))) as app:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield Live(app, f"http://127.0.0.1:{server.server_port}")
+        finally:
+            server.shutdown()
+            thread.join()
+            server.server_close()
 
 
 @pytest.fixture(params=BACKENDS)

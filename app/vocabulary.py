@@ -66,6 +66,25 @@ VALIDATE = Transition((Status.SUBMITTED,), Status.VALIDATED, "validated")
 TRANSITIONS = (SUBMIT, RETURN, VALIDATE)
 
 
+def path_from_draft(target: Status) -> tuple[Transition, ...]:
+    """The shortest chain of TRANSITIONS that takes a new (draft) assessment to `target`; () for a draft.
+
+    Used where an assessment is created already past draft (the demo seed), so that it passes
+    through the same table as every other status change. ValueError if the table never reaches it.
+    """
+    paths: dict[Status, tuple[Transition, ...]] = {Status.DRAFT: ()}
+    frontier = [Status.DRAFT]
+    while frontier:
+        status = frontier.pop(0)
+        for change in TRANSITIONS:
+            if status in change.sources and change.target not in paths:
+                paths[change.target] = paths[status] + (change,)
+                frontier.append(change.target)
+    if target not in paths:
+        raise ValueError(f"no chain of status changes leads from draft to {target}")
+    return paths[target]
+
+
 def version_key(version: str) -> tuple:
     """Sort key for versions such as "2026.1" < "2026.2" < "2027.1" (numeric parts compare as numbers)."""
     return tuple((0, int(p), "") if p.isascii() and p.isdigit() else (1, 0, p) for p in re.split(r"[.\-]", version))

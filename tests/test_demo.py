@@ -99,3 +99,12 @@ def test_demo_seed_opens_a_cycle_per_demo_label_past_ones_closed_the_current_one
             Assessment.is_demo.is_(True), Assessment.cycle_id.is_(None)))
         assert unlinked == 0
     assert "demo cycles: 0 opened" in runner.invoke(args=["demo", "seed"]).output
+
+
+def test_every_status_is_reached_from_draft_through_the_transition_table():
+    from app.vocabulary import RETURN, SUBMIT, VALIDATE, Status, path_from_draft
+
+    assert path_from_draft(Status.DRAFT) == ()
+    assert path_from_draft(Status.SUBMITTED) == (SUBMIT,)
+    assert path_from_draft(Status.RETURNED) == (SUBMIT, RETURN)
+    assert path_from_draft(Status.VALIDATED) == (SUBMIT, VALIDATE)

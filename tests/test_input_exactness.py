@@ -351,7 +351,9 @@ def test_a_workbook_downloaded_and_uploaded_unchanged_changes_nothing_with_a_tex
 def test_csv_exports_start_with_a_byte_order_mark_unless_asked_not_to(client, runner, draft, tmp_path):
     for name in ("scores.csv", "answers.csv"):
         assert client.get(f"/exports/{name}?status=all").data.startswith(BOM)
-        assert not client.get(f"/exports/{name}?status=all&bom=0").data.startswith(BOM)
+        for no in ("0", "no", "false", "off"):  # the one yes/no reading of scoring.flags.parse_bool
+            assert not client.get(f"/exports/{name}?status=all&bom={no}").data.startswith(BOM)
+        assert client.get(f"/exports/{name}?status=all&bom=nonsense").data.startswith(BOM)
     with_bom, without = tmp_path / "a.csv", tmp_path / "b.csv"
     runner.invoke(args=["scores", "export", "-o", str(with_bom), "--status", "all", "--table", "answers"])
     runner.invoke(args=["scores", "export", "-o", str(without), "--status", "all", "--table", "answers", "--no-bom"])

@@ -6,6 +6,7 @@ from flask import Response, abort, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
 from app.i18n import current_language
+from scoring.flags import parse_bool
 from app.services import exports
 from app.exports import bp
 from app.services import export_formats as formats
@@ -49,8 +50,8 @@ def download_name(table: str, filters: Filters, extension: str) -> str:
 
 
 def _download(name: str, rows) -> Response:
-    """A streamed CSV file; with a byte-order mark unless ?bom=0 (for tools that do not expect one)."""
-    bom = request.args.get("bom", "1") != "0"
+    """A streamed CSV file; with a byte-order mark unless ?bom=0 (or no/false: for tools that do not expect one)."""
+    bom = parse_bool(request.args.get("bom")) is not False
     response = Response(stream_with_context(formats.csv_chunks(rows, bom=bom)),
                         content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

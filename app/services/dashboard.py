@@ -13,6 +13,7 @@ import sqlalchemy.orm as so
 
 import scoring
 from scoring import OVERALL
+from scoring.flags import parse_bool
 from app import access
 from app.extensions import db
 from app.models import Assessment, Country, QuestionnaireVersion, ScoreRow, User
@@ -54,7 +55,7 @@ class Filters:
             view="level" if args.get("view") == "level" else "index",
             dimension=(args.get("dimension") or OVERALL).strip()[:100],
             lang=args.get("lang") if args.get("lang") in ("en", "ru") else None,
-            comparable=args.get("comparable") == "1",
+            comparable=parse_bool(args.get("comparable")) is True,
         )
 
     def args(self, **changes) -> dict:

@@ -18,7 +18,7 @@ from app import audit
 from app.extensions import db
 from app.models import Answer, Assessment, ReviewFlag, User
 from app.services import answers as stored_answers, questionnaires, scores
-from app.vocabulary import Status
+from app.vocabulary import Status, path_from_draft
 
 # An invented starting maturity per country (0..1) — illustrative only.
 PROFILES = {"AM": 0.42, "BY": 0.58, "KZ": 0.66, "KG": 0.36, "RU": 0.74}
@@ -130,7 +130,7 @@ def _create(code, version, questionnaire: scoring.Questionnaire, cycle: str, mat
     respondent, coordinator, analyst = _users(code)
     when = datetime(int(cycle), 3, 1, 9, 0, tzinfo=timezone.utc)
     assessment = Assessment(country_code=code, questionnaire_version_id=version.id,
-                            questionnaire_id=version.questionnaire_id, cycle=cycle, status=status, is_demo=True,
+                            questionnaire_id=version.questionnaire_id, cycle=cycle, status=Status.DRAFT, is_demo=True,
                             created_at=when, updated_at=when + timedelta(days=40))
     db.session.add(assessment)
     db.session.flush()
@@ -151,15 +151,20 @@ def _create(code, version, questionnaire: scoring.Questionnaire, cycle: str, mat
     audit.record("demo.seed", assessment_id=assessment.id, after={"status": status, "demo": True})
 
 
+#: days after the cycle's start (1 March) at which the demo data passes each change of the table
+_DEMO_DAYS = {Status.SUBMITTED: 30, Status.RETURNED: 35, Status.VALIDATED: 40}
+
+
 def _stamp(assessment: Assessment, status: str, when: datetime, coordinator, analyst) -> None:
-    if status != Status.DRAFT:
-        assessment.submitted_at = when + timedelta(days=30)
-        assessment.submitted_by_id = coordinator.id if coordinator else None
-    if status == Status.VALIDATED:
-        assessment.validated_at = when + timedelta(days=40)
-        assessment.validated_by_id = analyst.id if analyst else None
+    """Walk the demo assessment from draft to `status` through the transition table (app.vocabulary),
+    back-dated: submitted by the coordinator, returned or validated by the analyst."""
+    actors = {Status.SUBMITTED: coordinator, Status.RETURNED: analyst, Status.VALIDATED: analyst}
+    for change in path_from_draft(Status(status)):
+        assessment.status = change.target
+        actor = actors[change.target]
+        setattr(assessment, f"{change.stamp}_at", when + timedelta(days=_DEMO_DAYS[change.target]))
+        setattr(assessment, f"{change.stamp}_by_id", actor.id if actor else None)
     if status == Status.RETURNED:
-        assessment.returned_at = when + timedelta(days=35)
         db.session.add(ReviewFlag(
             assessment_id=assessment.id, question_key=_first_key(assessment), created_by_id=analyst.id if analyst else None,
             comment="Demo flag: please attach the legal act that gives electronic documents legal force."))

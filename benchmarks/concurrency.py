@@ -23,7 +23,6 @@ allowed, stored scores that differ from a recompute). The expected figures are 0
 from __future__ import annotations
 
 import argparse
-import glob
 import http.cookiejar
 import json
 import os
@@ -42,6 +41,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import seed_demo  # noqa: E402
+
 PASSWORD = "Demo-Customs-2026!"
 RESPONDENT, COORDINATOR, ANALYST = "am.respondent@demo.example", "am.coordinator@demo.example", "analyst@demo.example"
 SECOND_ANALYST = "analyst2@bench.example"
@@ -61,16 +63,10 @@ def make_app(url: str, upload_dir: str):
 
 def prepare(app, rounds: int) -> list[dict]:
     """`make setup` on an empty database, then fresh assessments for every round; their ids."""
-    from flask_migrate import upgrade
+    from app.services import accounts
 
-    from app.services import accounts, countries, demo, questionnaires
-
+    seed_demo(app)
     with app.app_context():
-        upgrade()
-        countries.sync_countries()
-        demo.seed_accounts()
-        questionnaires.load_paths(sorted(glob.glob(str(ROOT / "questionnaires/*/*.yaml"))))
-        demo.seed_assessments()
         accounts.create_user(email=SECOND_ANALYST, name="Second analyst", role="analyst", password=PASSWORD)
         return [_round_data(r) for r in range(rounds)]
 

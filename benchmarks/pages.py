@@ -30,7 +30,6 @@ figures to compare.
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import os
 import shutil
@@ -49,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import loadgen  # noqa: E402
+from benchmarks.common import seed_demo  # noqa: E402
 
 PASSWORD = "Demo-Customs-2026!"
 PAGE_TARGET, SAVE_TARGET, P95_TARGET = 0.40, 0.50, 0.150
@@ -59,21 +59,13 @@ FIRST_LOAD_TARGET, REPEAT_LOAD_TARGET = 1_600_000, 50_000
 
 def prepare(database: str) -> None:
     """Migrate and fill the database and build the compressed static files, as `make setup` does."""
-    from flask_migrate import upgrade
-
     from app import assets, create_app
-    from app.services import countries, demo, questionnaires
     from config import DevelopmentConfig
 
     config = type("Bench", (DevelopmentConfig,), {"SQLALCHEMY_DATABASE_URI": database})
     app = create_app(config)
     assets.compress(app)  # as `make install` does; nothing to do when the copies are up to date
-    with app.app_context():
-        upgrade()
-        countries.sync_countries()
-        demo.seed_accounts()
-        questionnaires.load_paths(sorted(glob.glob(str(ROOT / "questionnaires/*/*.yaml"))))
-        demo.seed_assessments()
+    seed_demo(app)
 
 
 class Database:

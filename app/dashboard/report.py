@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import charts
 from app.dashboard import bp, pages
+from app.dashboard.routes import country_or_404
 from app.i18n import current_language, localised
 from app.labels import dimension_titles
 from app.models import Country, User
 from app.services import dashboard as service
-from app.services import countries, dashboard_kpis
+from app.services import dashboard_kpis
 from app.services.countries import EEU_MEMBERS
 from app.services.dashboard import Filters
 from app.services.dashboard_average import average
@@ -69,9 +70,6 @@ def _kpis(user: User, filters: Filters, country: Country, assessment, lang: str)
 @login_required
 def country_report(code: str):
     """The print-ready country report (A4)."""
-    found = countries.get(code)
-    if found is None:
-        abort(404)
     return render_template("dashboard/report.html",
-                           **report(current_user, found, Filters.from_args(request.args),
+                           **report(current_user, country_or_404(code), Filters.from_args(request.args),
                                     current_language()))

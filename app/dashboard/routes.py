@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from app.dashboard import bp, pages
 from app.dashboard.assets import plotly_version
 from app.i18n import current_language
+from app.models import Country
 from app.services import countries
 from app.services.dashboard import Filters
 
@@ -12,6 +13,14 @@ from app.services.dashboard import Filters
 @bp.context_processor
 def _assets() -> dict:
     return {"plotly_version": plotly_version()}
+
+
+def country_or_404(code: str) -> Country:
+    """The country with this ISO alpha-2 code (any case) for a dashboard page; 404 when there is none."""
+    found = countries.get(code)
+    if found is None:
+        abort(404)
+    return found
 
 
 def _filters() -> Filters:
@@ -44,8 +53,5 @@ def overview():
 @login_required
 def country(code: str):
     """Country profile: stage ladder, roadmap, completeness, status, history."""
-    found = countries.get(code)
-    if found is None:
-        abort(404)
     return render_template("dashboard/profile.html",
-                           **pages.profile(current_user, found, _filters(), current_language()))
+                           **pages.profile(current_user, country_or_404(code), _filters(), current_language()))

@@ -71,6 +71,20 @@ def prepare(app, rounds: int) -> list[dict]:
         return [_round_data(r) for r in range(rounds)]
 
 
+def _complete(user, assessment, questionnaire) -> None:
+    """Answer what carry-forward left open (the demo version may add questions and evidence rules to the
+    version it carries from), with an evidence link, until nothing blocks the submission."""
+    from app.services import assessments, workflow
+
+    for missing in workflow.submission_problems(assessment):
+        question = questionnaire.question(missing.question_key)
+        fields = {"evidence_url": "https://evidence.bench.example/" + question.key}
+        if missing.problem == "unanswered":
+            fields["value"] = (question.options[-1].value if question.options else "yes" if question.type == "yes_no"
+                               else str(question.max if question.max is not None else 1))
+        assessments.save_answer(user, assessment, question.key, fields, None)
+
+
 def _round_data(r: int) -> dict:
     import sqlalchemy as sa
 
@@ -93,11 +107,14 @@ def _round_data(r: int) -> dict:
     for n in range(4):
         assessment_id = start(f"review{n}", True)
         assessment = db.session.get(assessments.Assessment, assessment_id)
-        assert workflow.submit(users[COORDINATOR], assessment) == [], "a carried-forward demo draft is complete"
-        workflow.add_flag(users[ANALYST], assessment, keys[0], "Benchmark flag: please check.")
-        transitions.append(assessment_id)
+        _complete(users[COORDINATOR], assessment, questionnaire)
+        assert workflow.submit(users[COORDINATOR], assessment) == [], "the completed demo draft is submittable"
+        flag = workflow.add_flag(users[ANALYST], assessment, keys[0], "Benchmark flag: please check.")
+        transitions.append((assessment_id, flag.id))
+    submit = start("submit", True)
+    _complete(users[COORDINATOR], db.session.get(assessments.Assessment, submit), questionnaire)
     return {"lost": lost, "lost_key": keys[0], "different": start("diff", False), "keys": keys[1:21],
-            "transitions": transitions, "submit": start("submit", True), "attach": start("attach", False),
+            "transitions": transitions, "submit": submit, "attach": start("attach", False),
             "attach_key": keys[0]}
 
 
@@ -214,12 +231,14 @@ def race_different_answers(app, clients, data) -> Counter:
 
 def race_validate_return(app, analysts, data) -> Counter:
     calls = []  # one session per request: a flash message lives in the session of the browser
-    for n, assessment_id in enumerate(data["transitions"]):
-        calls.append(lambda a=assessment_id, c=analysts[2 * n]: c.post_form(f"/review/{a}/validate", {}))
-        calls.append(lambda a=assessment_id, c=analysts[2 * n + 1]: c.post_form(f"/review/{a}/return", {}))
+    for n, (assessment_id, flag_id) in enumerate(data["transitions"]):
+        # the confirmed second steps of the review pages: validating gives a reason for the open flag
+        validate = {"confirm": "y", f"reason-{flag_id}": "Checked by the benchmark."}
+        calls.append(lambda a=assessment_id, c=analysts[2 * n], f=validate: c.post_form(f"/review/{a}/validate", f))
+        calls.append(lambda a=assessment_id, c=analysts[2 * n + 1]: c.post_form(f"/review/{a}/return", {"confirm": "y"}))
     results = at_once(calls)
     count = _form_codes(results, ("was validated", "was returned to the country"))
-    count["wrong"] = sum(1 for a in data["transitions"] if not _one_transition(app, a))
+    count["wrong"] = sum(1 for a, _flag in data["transitions"] if not _one_transition(app, a))
     return count
 
 

@@ -63,9 +63,12 @@ def test_concurrent_saves_from_one_revision_let_exactly_one_win_and_tell_the_oth
     assessment_id = _start(live, "2026")
     clients = _clients(live, people["respondent"], 8) + _clients(live, people["coordinator"], 4)
     path = f"/assessments/{assessment_id}/answers/release.hours"
-    for base_revision in range(4):  # round 0 races to create the answer, the others to change it
+    # Round 0 races to create the answer, the others to change it. Every value differs from every value of
+    # an earlier round: a save that repeats the stored value changes nothing and rightly answers 200, so a
+    # repeated value would make a second "winner" that is no winner (it stored nothing).
+    for base_revision in range(4):
         results = at_once([lambda c=c, i=i: c.post_json(path, {"base_revision": base_revision,
-                                                                "value": str(10 * base_revision + i)})
+                                                                "value": str(100 * base_revision + i)})
                            for i, c in enumerate(clients)])
         codes = sorted(code for code, _body in results)
         assert codes == [200] + [409] * (len(clients) - 1), codes

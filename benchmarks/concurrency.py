@@ -23,7 +23,6 @@ allowed, stored scores that differ from a recompute). The expected figures are 0
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import json
 import os
 import re
@@ -32,8 +31,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.parse
 import urllib.request
 import uuid
 from collections import Counter
@@ -42,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import seed_demo  # noqa: E402
+from benchmarks.common import HttpSession, create_database, seed_demo  # noqa: E402
 
 PASSWORD = "Demo-Customs-2026!"
 RESPONDENT, COORDINATOR, ANALYST = "am.respondent@demo.example", "am.coordinator@demo.example", "analyst@demo.example"
@@ -136,12 +133,11 @@ def start_server(url: str, upload_dir: str, port: int, workers: int, threads: in
 # ---------------------------------------------------------------- the clients
 
 
-class Client:
+class Client(HttpSession):
     """One browser session, logged in; knows its CSRF token."""
 
     def __init__(self, base: str, email: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        super().__init__(base)
         self.token = self._token(self.request("/login")[1])
         self.post_form("/login", {"email": email, "password": PASSWORD})
         self.token = self._token(self.request("/")[1])
@@ -150,18 +146,8 @@ class Client:
     def _token(page: str) -> str:
         return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
 
-    def request(self, path: str, data: bytes | None = None, headers: dict | None = None) -> tuple[int, str]:
-        request = urllib.request.Request(self.base + path, data=data, headers=headers or {})
-        try:
-            with self.opener.open(request, timeout=120) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            with error:
-                return error.code, error.read().decode(errors="replace")
-
     def post_form(self, path: str, fields: dict) -> tuple[int, str]:
-        return self.request(path, urllib.parse.urlencode({**fields, "csrf_token": self.token}).encode(),
-                            {"Content-Type": "application/x-www-form-urlencoded"})
+        return super().post_form(path, {**fields, "csrf_token": self.token})
 
     def save(self, assessment_id: int, key: str, base_revision: int, value: str, **fields) -> tuple[int, dict]:
         status, body = self.request(f"/assessments/{assessment_id}/answers/{key}",
@@ -406,22 +392,10 @@ def _postgres_database(server_url: str):
     """A throw-away database on the server (created here, dropped at the end), or None if unreachable."""
     import sqlalchemy as sa
 
-    server = sa.make_url(server_url)
-    name = f"cm_bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        return create_database(server_url, "cm_bench_")
     except sa.exc.OperationalError:
-        admin.dispose()
         return None
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return server.set(database=name).render_as_string(hide_password=False), drop
 
 
 def main() -> None:

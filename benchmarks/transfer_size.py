@@ -10,6 +10,8 @@ import os
 import shutil
 from dataclasses import dataclass, field
 
+from benchmarks.common import log_in
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -56,14 +58,6 @@ class Recorder:
 
 
 READY = "[data-figure][data-drawn=true]"
-
-
-def log_in(page, base: str, email: str, password: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("main form [type=submit]")
-    page.wait_for_load_state()
 
 
 def transfer_of(page, base: str, email: str, password: str, path: str = "/dashboard/") -> tuple[Load, Load]:

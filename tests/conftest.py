@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db
+from benchmarks.common import create_database
 from config import TestConfig
 
 PASSWORD = "Correct-Horse-Battery-9"
@@ -27,21 +28,14 @@ def pytest_configure(config) -> None:
 def throwaway_pg_database(prefix: str):
     """Create a PostgreSQL database named prefix + random hex on TEST_DATABASE_URL's server, yield its URL,
     drop it afterwards (never the database named in the URL); fails the test when the server is unreachable."""
-    server = sa.make_url(PG_URL)
-    name = f"{prefix}{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url, drop = create_database(PG_URL, prefix)
     except sa.exc.OperationalError as error:
-        admin.dispose()
-        pytest.fail(f"PostgreSQL at {server.render_as_string()} is not reachable: {error}")
+        pytest.fail(f"PostgreSQL at {sa.make_url(PG_URL).render_as_string()} is not reachable: {error}")
     try:
-        yield server.set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop()
 
 
 @pytest.fixture(scope="session")

@@ -6,13 +6,9 @@ fixtures `live` and `people` from here).
 """
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import os
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from dataclasses import dataclass
 
@@ -23,6 +19,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.extensions import db
 from app.models import AuditEvent
+from benchmarks.common import HttpSession
 from tests.conftest import BACKENDS, DATA, PASSWORD, fresh_schema, make_config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -81,28 +78,13 @@ def events(live, assessment_id: int, *actions: str) -> list[AuditEvent]:
             AuditEvent.assessment_id == assessment_id, AuditEvent.action.in_(actions)).order_by(AuditEvent.id)))
 
 
-class Client:
+class Client(HttpSession):
     """One browser: its own cookie jar (session), logged in as `email`."""
 
     def __init__(self, base: str, email: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        super().__init__(base)
         status, page = self.post_form("/login", {"email": email, "password": PASSWORD})
         assert status == 200 and "Log out" in page, f"login of {email} failed ({status})"
-
-    def request(self, path: str, data: bytes | None = None, headers: dict | None = None) -> tuple[int, str]:
-        """(status, body) of a request; redirects are followed as a browser does."""
-        request = urllib.request.Request(self.base + path, data=data, headers=headers or {})
-        try:
-            with self.opener.open(request, timeout=120) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            with error:
-                return error.code, error.read().decode()
-
-    def post_form(self, path: str, fields: dict) -> tuple[int, str]:
-        return self.request(path, urllib.parse.urlencode(fields).encode(),
-                            {"Content-Type": "application/x-www-form-urlencoded"})
 
     def post_json(self, path: str, payload: dict) -> tuple[int, dict]:
         status, body = self.request(path, json.dumps(payload).encode(), {"Content-Type": "application/json"})

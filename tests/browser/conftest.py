@@ -7,6 +7,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
+from benchmarks.common import log_in
 from tests.conftest import make_config
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -81,12 +82,7 @@ def saving(key: str):
     return lambda response: response.request.method == "POST" and response.url.endswith(f"/answers/{key}")
 
 
-def login(page, base_url: str, email: str, password: str) -> None:
-    page.goto(f"{base_url}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("main form [type=submit]")
-    page.wait_for_load_state()
+login = log_in  # the login form, as the transfer benchmark fills it in (benchmarks.common)
 
 
 def seed_comparison(live_server, tmp_path_factory, email: str, name: str, password: str):

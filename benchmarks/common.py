@@ -2,7 +2,14 @@
 from __future__ import annotations
 
 import glob
+import http.cookiejar
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
 from pathlib import Path
+
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,10 +37,6 @@ def create_database(server_url: str, prefix: str):
     """Create a PostgreSQL database named prefix + random hex on `server_url`'s server (never the database
     the URL names); returns (its URL, a function that drops it). Raises sqlalchemy.exc.OperationalError
     when the server is unreachable: the benchmarks then run on SQLite only, the tests fail."""
-    import uuid
-
-    import sqlalchemy as sa
-
     server = sa.make_url(server_url)
     name = f"{prefix}{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
@@ -56,17 +59,11 @@ class HttpSession:
     """One browser session over HTTP (its own cookie jar); redirects are followed as a browser does."""
 
     def __init__(self, base: str) -> None:
-        import http.cookiejar
-        import urllib.request
-
         self.base = base
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
     def request(self, path: str, data: bytes | None = None, headers: dict | None = None) -> tuple[int, str]:
         """(status, body) of one request; an HTTP error status is returned, not raised."""
-        import urllib.error
-        import urllib.request
-
         request = urllib.request.Request(self.base + path, data=data, headers=headers or {})
         try:
             with self.opener.open(request, timeout=120) as response:
@@ -76,8 +73,6 @@ class HttpSession:
                 return error.code, error.read().decode(errors="replace")
 
     def post_form(self, path: str, fields: dict) -> tuple[int, str]:
-        import urllib.parse
-
         return self.request(path, urllib.parse.urlencode(fields).encode(),
                             {"Content-Type": "application/x-www-form-urlencoded"})
 

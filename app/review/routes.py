@@ -1,11 +1,15 @@
 """Views of the review blueprint (analysts only)."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from app import access
 from app.models import Assessment
-from app.review import bp, workspace
+from app.assessments import views
+from app.i18n import current_language
+from app.review import bp, cards, workspace
 from app.review.forms import ConfirmReturnForm, ConfirmValidateForm, FlagForm, ResolveForm
 from app.services import scores, workflow
 from app.services.assessments import AssessmentError
@@ -24,8 +28,20 @@ def index():
 def assessment(assessment_id: int):
     item = access.get_assessment_to_review(current_user, assessment_id)
     data = workspace.workspace(item, *workspace.parse_filters(request.args))
-    return render_template("review/assessment.html", assessment=item, **data,
-                           flag_form=FlagForm(), resolve_form=ResolveForm())
+    lang = current_language()
+    page = cards.Page(
+        assessment_id=item.id, submitted=item.status == "submitted",
+        texts=cards.card_texts(item.questionnaire_version, lang), t=cards.card_labels(lang),
+        history_url=views.question_url("assessments.history", assessment_id=item.id),
+        flag_url=url_for(".add_flag", assessment_id=item.id), csrf=_csrf_field())
+    return render_template("review/assessment.html", assessment=item, **data, cards=cards.render(data["sections"], page))
+
+
+def _csrf_field() -> Markup:
+    """The hidden CSRF field the review forms (FlagForm, ResolveForm) print, or nothing when CSRF is off."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return Markup("")
+    return Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="{}">').format(generate_csrf())
 
 
 @bp.route("/<int:assessment_id>/flags", methods=["POST"])

@@ -164,7 +164,7 @@ def _card(out: list[str], item: ReviewItem, page: Page) -> None:
             f'{_e(f.filename)}</a> ({_e(human_size(f.size))})' for f in item.files)
         out.append(f'<div class="small" data-testid="evidence-files-{key}">'
                    f'<span class="text-body-secondary">{t["evidence_files_colon"]}</span>\n{links}</div>\n')
-    if item.scored and item.visible and item.answered and not item.has_evidence and not (a and a.not_applicable):
+    if item.no_evidence:
         out.append(f'<div class="small text-body-secondary">{t["no_evidence"]}</div>\n')
     out.append(f'<a class="small" href="{page.history_url.replace(views.KEY, key)}">{t["history"]}</a></div>\n')
     for flag in item.flags:

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 import scoring
-from app.assessments import context, views
-from app.i18n import current_language
+from app.assessments import context
 from app.models import Assessment, Attachment, ReviewFlag
 from app.services import attachments, scores, workflow
 from app.services.questionnaires import parsed
@@ -20,7 +19,7 @@ from app.services.questionnaires import parsed
 SHOW_FILTERS = ("all", "flagged", "changed", "unanswered", "hidden", "no-evidence")
 
 
-@dataclass
+@dataclass(slots=True)
 class ReviewItem:
     """One question as the reviewer sees it; the facts the filters test are worked out once."""
 
@@ -35,30 +34,41 @@ class ReviewItem:
     flagged: bool = field(init=False)
     has_evidence: bool = field(init=False)
     scored: bool = field(init=False)
-    #: SHOW_FILTERS name -> whether the question passes it (the stage filter aside)
-    shown_by: dict[str, bool] = field(init=False)
+    #: visible, answered (not "not applicable"), scored and without a file or a link: the "no-evidence" filter
+    no_evidence: bool = field(init=False)
 
     def __post_init__(self) -> None:
         answer = self.answer
-        self.answered = answer is not None and (answer.value is not None or answer.not_applicable)
-        self.flagged = any(f.state != "resolved" for f in self.flags)
-        self.has_evidence = bool(self.files) or bool(answer is not None and answer.evidence_url)
+        if answer is None:
+            self.answered = not_applicable = False
+            self.has_evidence = bool(self.files)
+        else:
+            not_applicable = answer.not_applicable
+            self.answered = answer.value is not None or bool(not_applicable)
+            self.has_evidence = bool(self.files) or bool(answer.evidence_url)
+        self.flagged = any(f.state != "resolved" for f in self.flags) if self.flags else False
         self.scored = self.question.type != "text"
-        not_applicable = answer is not None and answer.not_applicable
-        self.shown_by = {
-            "all": True,
-            "flagged": self.flagged,
-            "changed": self.changed,
-            "unanswered": self.visible and not self.answered,
-            "hidden": not self.visible,
-            "no-evidence": (self.visible and self.answered and self.scored and not not_applicable
-                            and not self.has_evidence),
-        }
+        self.no_evidence = (self.visible and self.answered and self.scored and not not_applicable
+                            and not self.has_evidence)
+
+    def shown_by(self, show: str) -> bool:
+        """Whether the question passes the SHOW_FILTERS filter `show` (the stage filter aside)."""
+        if show == "all":
+            return True
+        if show == "flagged":
+            return self.flagged
+        if show == "changed":
+            return self.changed
+        if show == "unanswered":
+            return self.visible and not self.answered
+        if show == "hidden":
+            return not self.visible
+        return self.no_evidence
 
     def matches(self, show: str, stage: str | None) -> bool:
         if stage and self.question.stage != stage:
             return False
-        return self.shown_by[show]
+        return self.shown_by(show)
 
 
 @dataclass
@@ -80,7 +90,6 @@ def workspace(assessment: Assessment, show: str = "all", stage: str | None = Non
               section: str | None = None) -> dict:
     """The sections with their matching questions, counts for the navigator and every filter."""
     questionnaire = parsed(assessment.questionnaire_version)
-    lang = current_language()
     answers = context.answers_of(assessment)
     hidden = context.hidden_keys(assessment, questionnaire, scores.progress_and_hidden(assessment.id)[1])
     flags = context.flags_by_question(assessment)
@@ -91,21 +100,30 @@ def workspace(assessment: Assessment, show: str = "all", stage: str | None = Non
     stage = stage if stage in stages else None
     dimension_keys = {d.key for d in questionnaire.dimensions}
     section = section if section in dimension_keys else None
-    sections, counts = [], dict.fromkeys(SHOW_FILTERS, 0)
+    sections = []
+    counted = flagged = changed_count = unanswered = hidden_count = no_evidence = 0
+    empty: list = []
     for dimension in questionnaire.dimensions:
         view = SectionView(dimension.key, dimension.title)
+        in_section = section is None or section == dimension.key
         for q in dimension.questions:
-            item = ReviewItem(q, answers.get(q.key), flags.get(q.key, []), files.get(q.key, []),
-                              q.key not in hidden, q.key in changed)
+            key = q.key
+            item = ReviewItem(q, answers.get(key), flags.get(key, empty), files.get(key, empty),
+                              key not in hidden, key in changed)
             if not stage or q.stage == stage:
-                for name, shown in item.shown_by.items():
-                    counts[name] += shown
+                counted += 1
+                flagged += item.flagged
+                changed_count += item.changed
+                unanswered += item.visible and not item.answered
+                hidden_count += not item.visible
+                no_evidence += item.no_evidence
+                if in_section and item.shown_by(show):
+                    view.items.append(item)
             view.total += 1
             view.flagged += item.flagged
-            if item.matches(show, stage) and (section is None or section == dimension.key):
-                view.items.append(item)
         sections.append(view)
+    counts = {"all": counted, "flagged": flagged, "changed": changed_count, "unanswered": unanswered,
+              "hidden": hidden_count, "no-evidence": no_evidence}
     return {"questionnaire": questionnaire, "sections": sections, "counts": counts, "changes": changes,
-            "view": views.questionnaire_view(assessment.questionnaire_version, lang), "t": views.card_labels(lang),
             "show": show, "stage": stage, "section": section,
             "shown": sum(len(s.items) for s in sections)}

@@ -10,6 +10,7 @@ from functools import wraps
 from typing import NoReturn
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import Flask, Response, abort, current_app, g, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -94,13 +95,17 @@ def visible_assessments(user: User) -> sa.Select:
     return query
 
 
-def get_assessment(user: User, assessment_id: int, *, to_edit: str | None = None) -> Assessment:
+def get_assessment(user: User, assessment_id: int, *, to_edit: str | None = None, load=()) -> Assessment:
     """The assessment if the user may see it: 404 (audited) if it does not exist or is another country's.
 
     With to_edit (what the user is doing, e.g. "attachment upload"), the user must also be allowed to change
-    its answers (can_edit_answers): 403 (audited, "<to_edit> not allowed") otherwise.
+    its answers (can_edit_answers): 403 (audited, "<to_edit> not allowed") otherwise. `load` names
+    many-to-one relationships (Assessment.country, ...) read in the same query instead of one query each.
     """
-    assessment = db.session.scalar(visible_assessments(user).where(Assessment.id == assessment_id))
+    query = visible_assessments(user).where(Assessment.id == assessment_id)
+    if load:
+        query = query.options(*(so.joinedload(relationship) for relationship in load))
+    assessment = db.session.scalar(query)
     if assessment is None:
         refuse(404, f"assessment {assessment_id} not visible")
     if to_edit is not None and not can_edit_answers(user, assessment):
@@ -129,9 +134,10 @@ def get_user_to_manage(admin: User, user_id: int) -> User:
 
 
 def get_assessment_to_review(user: User, assessment_id: int) -> Assessment:
-    """The assessment for an analyst's review page or action: 403 (audited) for other roles, else get_assessment."""
+    """The assessment for an analyst's review page or action: 403 (audited) for other roles, else get_assessment
+    (with its country and questionnaire version, which every review page prints)."""
     require_role(user, *REVIEWERS)
-    return get_assessment(user, assessment_id)
+    return get_assessment(user, assessment_id, load=(Assessment.country, Assessment.questionnaire_version))
 
 
 def can_edit_answers(user: User, assessment: Assessment) -> bool:

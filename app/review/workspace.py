@@ -92,7 +92,9 @@ def workspace(assessment: Assessment, show: str = "all", stage: str | None = Non
     questionnaire = parsed(assessment.questionnaire_version)
     answers = context.answers_of(assessment)
     hidden = context.hidden_keys(assessment, questionnaire, scores.progress_and_hidden(assessment.id)[1])
-    flags = context.flags_by_question(assessment)
+    flags: dict[str, list[ReviewFlag]] = {}
+    for flag in workflow.flags(assessment, resolvers=True):
+        flags.setdefault(flag.question_key, []).append(flag)
     files = attachments.by_question(assessment)
     changes = workflow.changes_since_return(assessment)
     changed = {e.question_key for e in changes}

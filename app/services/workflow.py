@@ -92,9 +92,13 @@ def open_flags(assessment: Assessment) -> list[ReviewFlag]:
         ReviewFlag.assessment_id == assessment.id, ReviewFlag.state == "open").order_by(ReviewFlag.id)))
 
 
-def flags(assessment: Assessment) -> list[ReviewFlag]:
-    return list(db.session.scalars(sa.select(ReviewFlag).where(
-        ReviewFlag.assessment_id == assessment.id).order_by(ReviewFlag.id)))
+def flags(assessment: Assessment, *, resolvers: bool = False) -> list[ReviewFlag]:
+    """The assessment's review flags, oldest first; with `resolvers`, who resolved each flag is read in the same
+    query (for pages that print the name: no query per resolved flag)."""
+    query = sa.select(ReviewFlag).where(ReviewFlag.assessment_id == assessment.id).order_by(ReviewFlag.id)
+    if resolvers:
+        query = query.options(so.joinedload(ReviewFlag.resolved_by))
+    return list(db.session.scalars(query))
 
 
 def add_flag(user: User, assessment: Assessment, question_key: str, comment: str) -> ReviewFlag:
@@ -214,12 +218,13 @@ def validate(user: User, assessment: Assessment, resolutions: dict[int, str] | N
 
 
 def changes_since_return(assessment: Assessment) -> list[AuditEvent]:
-    """Answer changes made after the assessment was last returned (what the analyst should re-read)."""
+    """Answer changes made after the assessment was last returned (what the analyst should re-read), each with
+    its user read in the same query."""
     if assessment.returned_at is None:
         return []
     return list(db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.assessment_id == assessment.id, AuditEvent.action == "answer.update",
-        AuditEvent.at >= assessment.returned_at).order_by(AuditEvent.at)))
+        AuditEvent.at >= assessment.returned_at).order_by(AuditEvent.at).options(so.joinedload(AuditEvent.user))))
 
 
 def history(assessment: Assessment, question_key: str) -> list[AuditEvent]:

@@ -34,12 +34,16 @@ def _e(value) -> str:
 
 @dataclass(frozen=True)
 class CardText:
-    """One question's printed texts in one language, already escaped for HTML."""
+    """One question's card texts in one language, already escaped for HTML."""
 
     #: the question key (attribute values: ids, test ids, hidden fields)
     key: str
-    #: the badge row up to and including the title: stage badge (scored questions with a stage) and <h3>
-    head: str
+    #: the card's opening tag up to its class list, which the card completes (flagged, hidden-answer)
+    open: str
+    #: from the end of the class list to the question's title (stage badge for scored questions, <h3>)
+    top: str
+    #: from the end of the badge row to the answer's place
+    answer: str
     #: answer value -> option label; values not listed (numbers, text) are printed themselves
     options: dict[str, str]
 
@@ -60,24 +64,29 @@ _lock = threading.Lock()
 
 def card_texts(version: QuestionnaireVersion, lang: str) -> Texts:
     """The version's card texts in `lang`, built on first use (key: version id, sha256, language; the
-    texts come from app.assessments.views.questionnaire_view)."""
+    texts come from app.assessments.views.questionnaire_view; called within a request in `lang`)."""
     key = (version.id, version.sha256, lang)
     texts = _texts.get(key)
     if texts is None:
-        texts = _build(parsed(version), views.questionnaire_view(version, lang))
+        texts = _build(parsed(version), views.questionnaire_view(version, lang), card_labels(lang))
         with _lock:
             _texts[key] = texts
     return texts
 
 
-def _build(questionnaire, view: views.QuestionnaireView) -> Texts:
+def _build(questionnaire, view: views.QuestionnaireView, t: dict[str, str]) -> Texts:
     texts = {}
     for q in questionnaire.questions:
-        v = view.questions[q.key]
+        v, key = view.questions[q.key], _e(q.key)
         badge = (f'<span class="badge stage-badge stage-{_e(q.stage)}">{_e(v.stage_label)}</span>'
                  if q.stage and q.type != "text" else "")
         texts[q.key] = CardText(
-            key=_e(q.key), head=f'{badge}\n<h3 class="h6 fw-semibold mb-0">{_e(v.text)}</h3>',
+            key=key, open=f'<article id="q-{key}" class="card mb-2 question',
+            top=(f'" data-testid="review-question">\n<div class="card-body py-2">\n'
+                 f'<div class="d-flex flex-wrap gap-2 align-items-baseline">\n{badge}\n'
+                 f'<h3 class="h6 fw-semibold mb-0">{_e(v.text)}</h3>\n'),
+            answer=(f'</div>\n<div class="mt-1"><span class="text-body-secondary small">{t["answer_colon"]}</span> '
+                    f'<span data-testid="answer-{key}">'),
             options={value: _e(label) for value, label in v.options})
     return Texts(texts, {key: _e(title) for key, title in view.dimension_titles.items()})
 
@@ -92,7 +101,7 @@ def card_labels(lang: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Page:
-    """What every card of one page shares: escaped labels, URLs and the forms' CSRF field."""
+    """What every card of one page shares: texts, labels, URLs and the forms' CSRF field (see `page`)."""
 
     assessment_id: int
     #: flag and resolve forms are offered (the assessment is submitted)
@@ -101,11 +110,34 @@ class Page:
     texts: Texts
     #: card_labels of the page's language
     t: dict[str, str]
-    #: the history URL with views.KEY in place of the question key
-    history_url: str
-    flag_url: str
     #: the hidden CSRF <input> of the flag and resolve forms, or "" when CSRF protection is off
     csrf: str
+    #: the history link that closes the answer block, cut where the question key goes (key.join(history))
+    history: list[str]
+    #: what follows the flags: the flag form (submitted assessments) and the card's end, cut the same way
+    end: list[str]
+
+
+def page(assessment_id: int, submitted: bool, version: QuestionnaireVersion, lang: str, history_url: str,
+         flag_url: str, csrf: str) -> Page:
+    """The shared part of one review page's cards. `history_url` has views.KEY in place of the question key;
+    `csrf` is the hidden CSRF <input> (or "")."""
+    t = card_labels(lang)
+    history = f'<a class="small" href="{_e(history_url)}">{t["history"]}</a></div>\n'
+    end = "</div>\n</article>\n"
+    if submitted:
+        key = views.KEY
+        end = (f'<details class="mt-2"><summary class="small">{t["flag_question"]}</summary>\n'
+               f'<form method="post" action="{_e(flag_url)}" class="mt-1">\n'
+               f'{csrf}<input type="hidden" name="question_key" value="{key}">\n'
+               f'<label class="form-label small mb-1" for="flag-{key}">{t["comment_for_country"]}</label>\n'
+               f'<textarea class="form-control form-control-sm" id="flag-{key}" name="comment" rows="2" required\n'
+               f' data-limit="{LIMITS["flag"]}" aria-describedby="flag-{key}-count"></textarea>\n'
+               f'<div class="form-text char-count mb-1" id="flag-{key}-count" aria-live="polite"></div>\n'
+               f'<button class="btn btn-sm btn-outline-danger" type="submit">{t["flag_question"]}</button>\n'
+               f'</form></details>\n') + end
+    return Page(assessment_id=assessment_id, submitted=submitted, texts=card_texts(version, lang), t=t, csrf=csrf,
+                history=history.split(views.KEY), end=end.split(views.KEY))
 
 
 def render(sections: list[SectionView], page: Page) -> Markup:
@@ -123,16 +155,15 @@ def render(sections: list[SectionView], page: Page) -> Markup:
 
 
 def _card(out: list[str], item: ReviewItem, page: Page) -> None:
-    q, a, t = item.question, item.answer, page.t
-    c = page.texts.questions[q.key]
+    a, t = item.answer, page.t
+    c = page.texts.questions[item.question.key]
     key = c.key
-    classes = "card mb-2 question"
+    out.append(c.open)
     if item.flagged:
-        classes += " flagged"
+        out.append(" flagged")
     if not item.visible and a:
-        classes += " hidden-answer"
-    out.append(f'<article id="q-{key}" class="{classes}" data-testid="review-question">\n'
-               f'<div class="card-body py-2">\n<div class="d-flex flex-wrap gap-2 align-items-baseline">\n{c.head}\n')
+        out.append(" hidden-answer")
+    out.append(c.top)
     if item.changed:
         out.append(f'<span class="badge text-bg-info">{t["changed"]}</span>\n')
     if not item.visible:
@@ -141,23 +172,25 @@ def _card(out: list[str], item: ReviewItem, page: Page) -> None:
                        f'{t["hidden_not_counted"]}</span>\n')
         else:
             out.append(f'<span class="badge text-bg-light border">{t["hidden"]}</span>\n')
-    if a and a.not_applicable:
-        shown = t["not_applicable"]
-    elif a and a.value is not None:
-        shown = c.options.get(a.value)
-        if shown is None:
-            shown = _e(a.value)
+    out.append(c.answer)
+    if a is None:
+        out.append("—</span>\n")
     else:
-        shown = "—"
-    out.append(f'</div>\n<div class="mt-1"><span class="text-body-secondary small">{t["answer_colon"]}</span> '
-               f'<span data-testid="answer-{key}">{shown}</span>\n')
-    if a and a.comment:
-        out.append(f'<div class="small"><span class="text-body-secondary">{t["comment_colon"]}</span> '
-                   f'{_e(a.comment)}</div>\n')
-    if a and a.evidence_url:
-        url = _e(a.evidence_url)
-        out.append(f'<div class="small"><span class="text-body-secondary">{t["evidence_link_colon"]}</span> '
-                   f'<a href="{url}" rel="noopener noreferrer" target="_blank">{url}</a></div>\n')
+        if a.not_applicable:
+            out.append(t["not_applicable"])
+        elif a.value is not None:
+            shown = c.options.get(a.value)
+            out.append(_e(a.value) if shown is None else shown)
+        else:
+            out.append("—")
+        out.append("</span>\n")
+        if a.comment:
+            out.append(f'<div class="small"><span class="text-body-secondary">{t["comment_colon"]}</span> '
+                       f'{_e(a.comment)}</div>\n')
+        if a.evidence_url:
+            url = _e(a.evidence_url)
+            out.append(f'<div class="small"><span class="text-body-secondary">{t["evidence_link_colon"]}</span> '
+                       f'<a href="{url}" rel="noopener noreferrer" target="_blank">{url}</a></div>\n')
     if item.files:
         links = ", ".join(
             f'<a href="{_e(url_for("assessments.download", assessment_id=page.assessment_id, attachment_id=f.id))}">'
@@ -166,21 +199,10 @@ def _card(out: list[str], item: ReviewItem, page: Page) -> None:
                    f'<span class="text-body-secondary">{t["evidence_files_colon"]}</span>\n{links}</div>\n')
     if item.no_evidence:
         out.append(f'<div class="small text-body-secondary">{t["no_evidence"]}</div>\n')
-    out.append(f'<a class="small" href="{page.history_url.replace(views.KEY, key)}">{t["history"]}</a></div>\n')
+    out.append(key.join(page.history))
     for flag in item.flags:
         _flag(out, flag, key, page)
-    if page.submitted:
-        out.append(
-            f'<details class="mt-2"><summary class="small">{t["flag_question"]}</summary>\n'
-            f'<form method="post" action="{page.flag_url}" class="mt-1">\n'
-            f'{page.csrf}<input type="hidden" name="question_key" value="{key}">\n'
-            f'<label class="form-label small mb-1" for="flag-{key}">{t["comment_for_country"]}</label>\n'
-            f'<textarea class="form-control form-control-sm" id="flag-{key}" name="comment" rows="2" required\n'
-            f' data-limit="{LIMITS["flag"]}" aria-describedby="flag-{key}-count"></textarea>\n'
-            f'<div class="form-text char-count mb-1" id="flag-{key}-count" aria-live="polite"></div>\n'
-            f'<button class="btn btn-sm btn-outline-danger" type="submit">{t["flag_question"]}</button>\n'
-            f'</form></details>\n')
-    out.append("</div>\n</article>\n")
+    out.append(key.join(page.end))
 
 
 def _flag(out: list[str], flag, key: str, page: Page) -> None:

@@ -28,12 +28,9 @@ def index():
 def assessment(assessment_id: int):
     item = access.get_assessment_to_review(current_user, assessment_id)
     data = workspace.workspace(item, *workspace.parse_filters(request.args))
-    lang = current_language()
-    page = cards.Page(
-        assessment_id=item.id, submitted=item.status == "submitted",
-        texts=cards.card_texts(item.questionnaire_version, lang), t=cards.card_labels(lang),
-        history_url=views.question_url("assessments.history", assessment_id=item.id),
-        flag_url=url_for(".add_flag", assessment_id=item.id), csrf=_csrf_field())
+    page = cards.page(item.id, item.status == "submitted", item.questionnaire_version, current_language(),
+                      history_url=views.question_url("assessments.history", assessment_id=item.id),
+                      flag_url=url_for(".add_flag", assessment_id=item.id), csrf=_csrf_field())
     return render_template("review/assessment.html", assessment=item, **data, cards=cards.render(data["sections"], page))
 
 

@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.assessments import views
@@ -96,6 +97,39 @@ def card_labels(lang: str) -> dict[str, str]:
     labels = _labels.get(lang)
     if labels is None:
         labels = _labels[lang] = {name: _e(text) for name, text in views.card_labels(lang).items()}
+    return labels
+
+
+#: the review page's own labels around the cards (filters, navigator, buttons); translated once per language
+PAGE_LABELS = {
+    "review": _l("Review"),
+    "return": _l("Return to the country…"),
+    "validate": _l("Validate and lock…"),
+    "show": _l("Show"),
+    "stage": _l("Stage"),
+    "every_stage": _l("Every stage"),
+    "apply": _l("Apply"),
+    "sections": _l("Sections"),
+    "all_sections": _l("All sections"),
+}
+#: the "show" filter (app.review.workspace.SHOW_FILTERS) -> its label
+SHOW_LABELS = {
+    "all": _l("All questions"),
+    "flagged": _l("Flagged (not resolved)"),
+    "changed": _l("Changed since return"),
+    "unanswered": _l("Unanswered"),
+    "hidden": _l("Hidden by an earlier answer"),
+    "no-evidence": _l("Answered without evidence"),
+}
+_page_labels: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+
+
+def page_labels(lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(PAGE_LABELS, SHOW_LABELS) translated into `lang` (plain text; called within a request in that language)."""
+    labels = _page_labels.get(lang)
+    if labels is None:
+        labels = _page_labels[lang] = ({name: str(text) for name, text in PAGE_LABELS.items()},
+                                       {name: str(text) for name, text in SHOW_LABELS.items()})
     return labels
 
 

@@ -28,10 +28,14 @@ def index():
 def assessment(assessment_id: int):
     item = access.get_assessment_to_review(current_user, assessment_id)
     data = workspace.workspace(item, *workspace.parse_filters(request.args))
-    page = cards.page(item.id, item.status == "submitted", item.questionnaire_version, current_language(),
+    lang = current_language()
+    page = cards.page(item.id, item.status == "submitted", item.questionnaire_version, lang,
                       history_url=views.question_url("assessments.history", assessment_id=item.id),
                       flag_url=url_for(".add_flag", assessment_id=item.id), csrf=_csrf_field())
-    return render_template("review/assessment.html", assessment=item, **data, cards=cards.render(data["sections"], page))
+    labels, show_labels = cards.page_labels(lang)
+    return render_template("review/assessment.html", assessment=item, **data, cards=cards.render(data["sections"], page),
+                           view=views.questionnaire_view(item.questionnaire_version, lang), l=labels,
+                           show_labels=show_labels)
 
 
 def _csrf_field() -> Markup:

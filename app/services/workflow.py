@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import access, audit
 from app.extensions import db
@@ -93,12 +94,18 @@ def open_flags(assessment: Assessment) -> list[ReviewFlag]:
 
 
 def flags(assessment: Assessment, *, resolvers: bool = False) -> list[ReviewFlag]:
-    """The assessment's review flags, oldest first; with `resolvers`, who resolved each flag is read in the same
-    query (for pages that print the name: no query per resolved flag)."""
-    query = sa.select(ReviewFlag).where(ReviewFlag.assessment_id == assessment.id).order_by(ReviewFlag.id)
-    if resolvers:
-        query = query.options(so.joinedload(ReviewFlag.resolved_by))
-    return list(db.session.scalars(query))
+    """The assessment's review flags, oldest first. With `resolvers` (pages that print who resolved a flag), the
+    resolvers are read in one more query when any flag has one, so that `flag.resolved_by` runs no query per flag
+    (a join would cost every page, most of whose flags are not resolved yet)."""
+    found = list(db.session.scalars(sa.select(ReviewFlag).where(
+        ReviewFlag.assessment_id == assessment.id).order_by(ReviewFlag.id)))
+    ids = {f.resolved_by_id for f in found if f.resolved_by_id is not None} if resolvers else ()
+    if ids:
+        users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
+        for flag in found:
+            if flag.resolved_by_id is not None:
+                set_committed_value(flag, "resolved_by", users.get(flag.resolved_by_id))
+    return found
 
 
 def add_flag(user: User, assessment: Assessment, question_key: str, comment: str) -> ReviewFlag:

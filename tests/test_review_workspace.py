@@ -114,6 +114,66 @@ def test_a_flag_is_resolved_with_a_reason_and_the_reason_is_kept(app, client, re
         assert event.after["resolution"] == "Confirmed by phone."
 
 
+def test_the_cards_print_what_people_wrote_as_text(app, client, auth, make_user, start, save):
+    """The cards are built in Python (app/review/cards.py), not by Jinja's autoescape: comments, links, flag texts,
+    replies and reasons are still escaped."""
+    coordinator = make_user("coordinator", "AM")
+    assessment = start(coordinator)
+    auth.login(coordinator)
+    answer_with_evidence(client, save, assessment, "3.5", b"%PDF-1.7 the law")
+    changed = save(assessment, "legal.e-signature", base_revision=1, value="yes",
+                   comment='<script>alert("c")</script> & \'q\'', evidence_url="https://e.example/?a=1&b=2")
+    assert changed.status_code == 200, changed.get_data(as_text=True)
+    assert client.post(f"/assessments/{assessment}/submit").status_code == 302
+    auth.logout()
+    auth.login(make_user("analyst"))
+    _flag_question(client, assessment, "release.hours", "<b>Source?</b>")
+    _flag_question(client, assessment, "release.hours", "<i>second</i>")
+    client.post(f"/review/{assessment}/flags/2/resolve",
+                data={"reason": "<u>checked</u>", "question_key": "release.hours"})
+    page = client.get(f"/review/{assessment}").get_data(as_text=True)
+    assert "<script>" not in page and "<b>Source?</b>" not in page and "<u>checked</u>" not in page
+    assert "&lt;script&gt;alert(&#34;c&#34;)&lt;/script&gt; &amp; &#39;q&#39;" in page
+    assert 'href="https://e.example/?a=1&amp;b=2"' in page
+    assert "&lt;b&gt;Source?&lt;/b&gt;" in page and "&lt;i&gt;second&lt;/i&gt;" in page
+    assert "&lt;u&gt;checked&lt;/u&gt; (Analyst EEC)" in page
+
+
+def test_flags_resolved_by_several_analysts_cost_no_query_each(app, client, auth, make_user, review):
+    """Who resolved each flag is read in one query, however many flags and analysts."""
+    def statements() -> int:
+        counted = []
+        with app.app_context():
+            engine = db.engine
+
+        def listen(*_args):
+            counted.append(1)
+
+        sa.event.listen(engine, "before_cursor_execute", listen)
+        try:
+            assert client.get(f"/review/{review}").status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listen)
+        return len(counted)
+
+    keys = ["legal.e-docs", "legal.e-signature", "release.hours"]
+    for key in keys:
+        _flag_question(client, review, key)
+    auth.logout()
+    for flag_id, key in enumerate(keys, start=1):
+        auth.login(make_user("analyst"))
+        client.post(f"/review/{review}/flags/{flag_id}/resolve", data={"reason": "Fine.", "question_key": key})
+        auth.logout()
+        with app.app_context():
+            assert db.session.get(ReviewFlag, flag_id).state == "resolved"
+        if flag_id == 1:
+            auth.login(make_user("analyst"))
+            one = statements()
+            auth.logout()
+    auth.login(make_user("analyst"))
+    assert statements() == one
+
+
 def test_validate_and_return_are_links_to_a_confirmation_step(client, review):
     page = client.get(f"/review/{review}").get_data(as_text=True)
     assert f'href="/review/{review}/validate"' in page and f'href="/review/{review}/return"' in page

@@ -26,6 +26,7 @@ def index():
 @bp.route("/<int:assessment_id>")
 @login_required
 def assessment(assessment_id: int):
+    """The review workspace: filters and navigator (template), the question cards (app.review.cards)."""
     item = access.get_assessment_to_review(current_user, assessment_id)
     data = workspace.workspace(item, *workspace.parse_filters(request.args))
     lang = current_language()
@@ -33,9 +34,9 @@ def assessment(assessment_id: int):
                       history_url=views.question_url("assessments.history", assessment_id=item.id),
                       flag_url=url_for(".add_flag", assessment_id=item.id), csrf=_csrf_field())
     labels, show_labels = cards.page_labels(lang)
-    return render_template("review/assessment.html", assessment=item, **data, cards=cards.render(data["sections"], page),
-                           view=views.questionnaire_view(item.questionnaire_version, lang), l=labels,
-                           show_labels=show_labels)
+    return render_template("review/assessment.html", assessment=item, **data,
+                           cards=cards.render(data["sections"], page), l=labels, show_labels=show_labels,
+                           view=views.questionnaire_view(item.questionnaire_version, lang))
 
 
 def _csrf_field() -> Markup:

@@ -157,21 +157,22 @@ def page(assessment_id: int, submitted: bool, version: QuestionnaireVersion, lan
     """The shared part of one review page's cards. `history_url` has views.KEY in place of the question key;
     `csrf` is the hidden CSRF <input> (or "")."""
     t = card_labels(lang)
-    history = f'<a class="small" href="{_e(history_url)}">{t["history"]}</a></div>\n'
-    end = "</div>\n</article>\n"
+    history = f'<a class="small" href="{_e(history_url)}">{t["history"]}</a></div>\n'.split(views.KEY)
+    end = ["</div>\n</article>\n"]
     if submitted:
         key = views.KEY
-        end = (f'<details class="mt-2"><summary class="small">{t["flag_question"]}</summary>\n'
-               f'<form method="post" action="{_e(flag_url)}" class="mt-1">\n'
-               f'{csrf}<input type="hidden" name="question_key" value="{key}">\n'
+        end = (f'<input type="hidden" name="question_key" value="{key}">\n'
                f'<label class="form-label small mb-1" for="flag-{key}">{t["comment_for_country"]}</label>\n'
                f'<textarea class="form-control form-control-sm" id="flag-{key}" name="comment" rows="2" required\n'
                f' data-limit="{LIMITS["flag"]}" aria-describedby="flag-{key}-count"></textarea>\n'
                f'<div class="form-text char-count mb-1" id="flag-{key}-count" aria-live="polite"></div>\n'
                f'<button class="btn btn-sm btn-outline-danger" type="submit">{t["flag_question"]}</button>\n'
-               f'</form></details>\n') + end
+               f'</form></details>\n{end[0]}').split(key)
+        # the form's opening and the CSRF field go in after the cut: nothing in them is read as the placeholder
+        end[0] = (f'<details class="mt-2"><summary class="small">{t["flag_question"]}</summary>\n'
+                  f'<form method="post" action="{_e(flag_url)}" class="mt-1">\n{csrf}') + end[0]
     return Page(assessment_id=assessment_id, submitted=submitted, texts=card_texts(version, lang), t=t, csrf=csrf,
-                history=history.split(views.KEY), end=end.split(views.KEY))
+                history=history, end=end)
 
 
 def render(sections: list[SectionView], page: Page) -> Markup:

@@ -22,7 +22,8 @@ from app.services.questionnaires import parsed
 from tests.conftest import DATA
 
 ROOT = os.path.dirname(os.path.dirname(__file__))
-PATHS = [*sorted(glob.glob(os.path.join(ROOT, "questionnaires", "*", "*.yaml"))), os.path.join(DATA, "mini-2026.1.yaml")]
+SHIPPED = sorted(glob.glob(os.path.join(ROOT, "questionnaires", "*", "*.yaml")))
+PATHS = [*SHIPPED, os.path.join(DATA, "mini-2026.1.yaml")]
 TRICKY = '<b>bold</b> & "quoted" \'single\' {{ 7*7 }} {% raw %} __question__'
 
 with open(os.path.join(DATA, "review_cards_reference.html"), encoding="utf-8") as _file:

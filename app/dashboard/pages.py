@@ -18,19 +18,19 @@ from app.services.dashboard import Filters
 from app.services.questionnaires import parsed
 
 
-def _base(user: User, filters: Filters, lang: str) -> dict:
-    """The resolved filters and the choices the filter form offers."""
+def _base(user: User, filters: Filters, lang: str, with_countries: bool = True) -> dict:
+    """The resolved filters and the choices the filter form offers (`countries` only `with_countries`: the
+    filter forms of the comparison, trends, measures and KPI tabs show them)."""
     filters = service.with_default_countries(user, filters)
-    versions = service.versions_with_data(user, filters)
-    version = service.resolve_version(user, filters, versions)
+    choices = service.choices(user, filters, with_countries)
+    version = choices.version
     context = {"filters": filters, "version": version, "questionnaire": None, "lang": lang,
-               "versions": versions, "cycles": [], "countries": [],
+               "versions": choices.versions, "cycles": [], "countries": [],
                "statuses": service.allowed_statuses(user)}
     if version is not None:
         filters = replace(filters, questionnaire=version.label)
-        context.update(filters=filters, questionnaire=parsed(version),
-                       cycles=service.cycles(user, filters, version),
-                       countries=service.countries_with_data(user, filters, version.questionnaire_id))
+        context.update(filters=filters, questionnaire=parsed(version), cycles=choices.cycles,
+                       countries=choices.countries)
     return context
 
 
@@ -93,7 +93,7 @@ def trends(user: User, filters: Filters, lang: str) -> dict:
 
 def overview(user: User, filters: Filters, lang: str) -> dict:
     """Status and completeness of every country in one cycle (scores as far as the status filter shows them)."""
-    context = _base(user, filters, lang)
+    context = _base(user, filters, lang, with_countries=False)
     if context["version"] is None:
         return context
     questionnaire_id = context["version"].questionnaire_id
@@ -111,7 +111,7 @@ def overview(user: User, filters: Filters, lang: str) -> dict:
 
 def profile(user: User, country: Country, filters: Filters, lang: str) -> dict:
     """A country's stage ladder, roadmap, completeness, status and history for one questionnaire."""
-    context = _base(user, filters, lang)
+    context = _base(user, filters, lang, with_countries=False)
     context["country"] = country
     if context["version"] is None:
         return context

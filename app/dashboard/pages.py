@@ -1,11 +1,13 @@
 """What each dashboard page shows: service queries turned into template context and figures."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from flask import url_for
 from flask_babel import gettext as _
 
 from app import access, chart_text, charts
+from app.dashboard import formats
 from app.i18n import localised
 from app.labels import answer_text, source_labels
 from app.models import Country, User
@@ -50,14 +52,57 @@ def comparison(user: User, filters: Filters, lang: str) -> dict:
     series = service.comparison(user, filters, context["version"], lang)
     caption = _caption(context, filters.cycle)
     radar_title = (_("Dimension levels") if filters.view == "level" else _("Dimension index (0–100)"))
-    mean = average(series, [d.key for d in questionnaire.dimensions] + [service.OVERALL]) if len(series) > 1 else None
+    keys = [d.key for d in questionnaire.dimensions] + [service.OVERALL]
+    mean = average(series, keys) if len(series) > 1 else None
     label = _("EEU average (mean of the %(count)d countries shown)", count=len(series))
+    names = charts.level_names(questionnaire, lang)
     context.update(
-        series=series, names=charts.level_names(questionnaire, lang), average=mean, average_label=label,
+        series=series, names=names, average=mean, average_label=label, keys=keys,
+        table=values_table(series, keys, names, filters),
         radar=charts.radar(series, questionnaire, lang, filters.view, radar_title, caption, mean, label),
         heatmap=charts.heatmap(series, questionnaire, lang, _("Levels by dimension"), caption),
         summary=chart_text.comparison_summary(series, questionnaire, lang))
     return context
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of the comparison's table of values, as shown: the level's name ("—" without a level), the
+    index with one decimal and "evidence <coverage>"."""
+
+    level: str
+    index: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One country of the comparison's tables: its scores, the link to its profile in the same cycle, and
+    a Cell per dimension key and `_overall` (None where no score row is stored)."""
+
+    series: service.CountryScores
+    link: str
+    cells: list[Cell | None]
+
+
+def values_table(series: list[service.CountryScores], keys: list[str], names: list[str],
+                 filters: Filters) -> list[TableRow]:
+    """The comparison's table of values, formatted once here rather than cell by cell in the template.
+
+    `keys`: the dimension keys and `_overall`; `names`: the level names (charts.level_names)."""
+    evidence = _("evidence %(share)s")  # the format string: no variables given, so nothing is filled in
+    rows = []
+    for s in series:
+        cells = []
+        for key in keys:
+            row = s.rows.get(key)
+            cells.append(None if row is None else Cell(
+                "—" if row.level is None else (names[row.level] if row.level < len(names) else ""),
+                formats.num(row.index), evidence % {"share": formats.ec(row.evidence_coverage)}))
+        link = url_for("dashboard.country", code=s.country_code,
+                       **filters.args(cycle=s.cycle, countries=(), view=None))
+        rows.append(TableRow(s, link, cells))
+    return rows
 
 
 def trends(user: User, filters: Filters, lang: str) -> dict:

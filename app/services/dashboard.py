@@ -58,10 +58,11 @@ class Filters:
         )
 
     def args(self, **changes) -> dict:
-        """URL arguments that reproduce these filters (for links and the export buttons)."""
+        """URL arguments that reproduce these filters (for links and the export buttons); the countries as a
+        tuple, which url_for repeats like a list and, unlike a list, may keep the URL built for."""
         f = replace(self, **changes)
         out = {"questionnaire": f.questionnaire, "cycle": f.cycle, "status": f.status,
-               "country": list(f.countries) or None, "view": f.view if f.view != "index" else None,
+               "country": f.countries or None, "view": f.view if f.view != "index" else None,
                "dimension": f.dimension if f.dimension != OVERALL else None, "lang": f.lang,
                "comparable": "1" if f.comparable else None}
         return {k: v for k, v in out.items() if v}

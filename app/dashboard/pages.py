@@ -171,12 +171,75 @@ def profile(user: User, country: Country, filters: Filters, lang: str) -> dict:
         context.update(
             ladder=charts.stage_ladder(found.rows, questionnaire, lang, _("Stage attainment by dimension"), caption),
             roadmap=roadmap(found, lang, answers_shown, ways), names=charts.level_names(questionnaire, lang), ways=ways,
-            answers_shown=answers_shown,
+            answers_shown=answers_shown, measure_titles=questionnaire_texts(questionnaire, lang).measures,
             summary=chart_text.profile_summary(found.rows, questionnaire, country.name(lang), lang))
     return context
 
 
-def roadmap(found: service.Profile, lang: str, answers_shown: bool = True, ways: dict | None = None) -> list[dict]:
+@dataclass(frozen=True)
+class QuestionnaireTexts:
+    """A questionnaire version's texts in one language as the country profile shows them: question key ->
+    (text, sources joined by "; "), stage key -> label, measure id -> title. Built once per version and
+    language (questionnaire_texts); the versions are immutable."""
+
+    questions: dict[str, tuple[str, str]]
+    stages: dict[str, str]
+    measures: dict[str, str]
+
+
+#: (parsed questionnaire, language) -> its texts; parsed versions are kept for good (questionnaires.parsed),
+#: so this holds a few entries per loaded version
+_TEXTS: dict[tuple, QuestionnaireTexts] = {}
+_TEXTS_LIMIT = 256
+
+
+def questionnaire_texts(questionnaire, lang: str) -> QuestionnaireTexts:
+    """The QuestionnaireTexts of a parsed questionnaire (scoring.Questionnaire) in `lang`, built on first use."""
+    key = (questionnaire, lang)
+    found = _TEXTS.get(key)
+    if found is None:
+        if len(_TEXTS) >= _TEXTS_LIMIT:
+            _TEXTS.clear()
+        found = _TEXTS[key] = QuestionnaireTexts(
+            {q.key: (localised(q.text, lang), "; ".join(source_labels(questionnaire, q, lang)))
+             for q in questionnaire.questions},
+            {s.key: localised(s.label, lang) for s in questionnaire.stages},
+            {m.id: localised(m.title, lang) for m in questionnaire.measures})
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A criterion of the roadmap as shown: question key, text, sources, stage label, weight, shortfall in
+    weighted points and the answer in words (both None when answers are not shown), and whether it belongs
+    to the way to the next level."""
+
+    key: str
+    text: str
+    source: str
+    stage: str
+    weight: float | None
+    shortfall: float | None
+    answer: str | None
+    to_next: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RoadmapDimension:
+    """A dimension of the roadmap: key, title, its stored ScoreRow, the way to the next level (or None), the
+    level's name, the next stage's label (None at the top) and the gaps."""
+
+    key: str
+    title: str
+    row: object
+    way: object
+    level_name: str
+    next_stage: str | None
+    gaps: list[Gap]
+
+
+def roadmap(found: service.Profile, lang: str, answers_shown: bool = True,
+            ways: dict | None = None) -> list[RoadmapDimension]:
     """Per dimension: its level, the next stage, the engine's gaps with question text and sources, and the way
     to the next level (`ways`: scoring.NextLevel by dimension; its criteria are marked `to_next`).
 
@@ -184,7 +247,7 @@ def roadmap(found: service.Profile, lang: str, answers_shown: bool = True, ways:
     which would give the answer's points away.
     """
     questionnaire, plan = found.questionnaire, []
-    stages = {s.key: localised(s.label, lang) for s in questionnaire.stages}
+    texts = questionnaire_texts(questionnaire, lang)
     for dimension in questionnaire.dimensions:
         row = found.rows.get(dimension.key)
         if row is None:
@@ -194,30 +257,22 @@ def roadmap(found: service.Profile, lang: str, answers_shown: bool = True, ways:
                      else None)
         way = (ways or {}).get(dimension.key)
         chosen = set(way.criteria) if way else set()
-        plan.append({"key": dimension.key, "title": localised(dimension.title, lang), "row": row, "way": way,
-                     "level_name": charts.level_name(questionnaire, level, lang),
-                     "next_stage": localised(following.label, lang) if following else None,
-                     "gaps": [{**_gap(questionnaire, gap, stages, lang, answers_shown),
-                               "to_next": gap["question_key"] in chosen}
-                              for gap in row.explanation or [] if _known(questionnaire, gap["question_key"])]})
+        plan.append(RoadmapDimension(
+            dimension.key, localised(dimension.title, lang), row, way,
+            charts.level_name(questionnaire, level, lang),
+            texts.stages[following.key] if following else None,
+            [_gap(questionnaire, texts, gap, lang, answers_shown, gap["question_key"] in chosen)
+             for gap in row.explanation or [] if gap["question_key"] in texts.questions]))
     return plan
 
 
-def _known(questionnaire, key: str) -> bool:
-    try:
-        questionnaire.question(key)
-    except KeyError:
-        return False
-    return True
-
-
-def _gap(questionnaire, gap: dict, stages: dict, lang: str, answers_shown: bool = True) -> dict:
-    question = questionnaire.question(gap["question_key"])
-    return {"key": question.key, "text": localised(question.text, lang),
-            "source": "; ".join(source_labels(questionnaire, question, lang)),
-            "stage": stages.get(gap.get("stage"), gap.get("stage") or ""), "weight": gap.get("weight"),
-            "shortfall": gap.get("shortfall") if answers_shown else None,
-            "answer": answer_label(question, gap, lang) if answers_shown else None}
+def _gap(questionnaire, texts: QuestionnaireTexts, gap: dict, lang: str, answers_shown: bool,
+         to_next: bool) -> Gap:
+    key = gap["question_key"]
+    text, source = texts.questions[key]
+    return Gap(key, text, source, texts.stages.get(gap.get("stage"), gap.get("stage") or ""), gap.get("weight"),
+               gap.get("shortfall") if answers_shown else None,
+               answer_label(questionnaire.question(key), gap, lang) if answers_shown else None, to_next)
 
 
 def answer_label(question, gap: dict, lang: str) -> str:

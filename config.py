@@ -44,6 +44,9 @@ class Config:
     # The server-side session record decides when a session ends; the cookie outlives it so that the
     # user is told why ("ended after 30 idle minutes") instead of meeting a bare login page.
     PERMANENT_SESSION_LIFETIME = SESSION_MAX_AGE + timedelta(days=1)
+    # Set at login, the cookie already outlives the longest session, so it is not signed and sent again on
+    # every response (only when its content changes); the server-side record tracks activity.
+    SESSION_REFRESH_EACH_REQUEST = False
     #: the per-address login limit's counters; memory:// counts per worker, so with several workers or
     #: servers give a shared storage such as redis://host:6379 (README "Running on several servers")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -47,7 +47,7 @@ def _prepare_instance(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import database, formatting, i18n, labels, navigation
+    from app import chrome, database, formatting, i18n, labels, navigation
     from app.extensions import babel, bootstrap, csrf, db, mail, migrate
     from app.web_extensions import limiter, login_manager
 
@@ -65,6 +65,7 @@ def _init_extensions(app: Flask) -> None:
     i18n.register(app)
     labels.register(app)
     navigation.register(app)
+    chrome.register(app)
     formatting.register(app)
     _configure_login(app)
 

@@ -26,11 +26,11 @@ def record(action: str, *, user=None, assessment_id: int | None = None, question
 
 
 def _user_id(user) -> int | None:
-    if user is not None:
-        return user.id
-    if has_request_context() and current_user and current_user.is_authenticated:
-        return current_user.id
-    return None
+    if user is None and has_request_context() and current_user and current_user.is_authenticated:
+        user = current_user._get_current_object()
+    if user is None:
+        return None
+    return user.known_id  # without reloading a user expired by the last commit
 
 
 def _client_ip() -> str | None:

@@ -16,11 +16,13 @@ SESSION_TOKEN = "sid"
 @login_manager.user_loader
 def _load_user(user_id: str):
     """The user of this request's cookie, if its server-side session is still valid."""
-    user = accounts.load_user(user_id)
-    ended = sessions.resume(user, session.get(SESSION_TOKEN))
+    token = session.get(SESSION_TOKEN)
+    user, row = accounts.load_user_and_session(user_id, token)
+    ended = sessions.resume(user, token, row)
     if ended is not None:
         g.session_ended = ended
         return None
+    g.language_unset = user.language is None  # read now: after a commit it would reload the user
     return user
 
 

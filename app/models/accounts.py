@@ -85,6 +85,22 @@ class User(UserMixin, db.Model):
         return self.active
 
     @property
+    def is_authenticated(self) -> bool:
+        """Always True for an account (Flask-Login's AnonymousUserMixin is the other case).
+
+        Flask-Login's own version reads `active`, which after each commit of a request reloads the user
+        row; an inactive account never becomes the request's user (the loader ends its session, and
+        login refuses it), so there is nothing to check here.
+        """
+        return True
+
+    @property
+    def known_id(self) -> int:
+        """The id, read from the identity key when the last commit expired the user (no reload query)."""
+        identity = sa.inspect(self).identity
+        return identity[0] if identity else self.id
+
+    @property
     def is_national(self) -> bool:
         return self.role in NATIONAL_ROLES
 

@@ -1,5 +1,5 @@
 """Views of the notifications blueprint: thin wrappers around app.services.notifications."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -68,6 +68,11 @@ def _remember_session_language(response):
     """A user's first session sets the default language of their notifications."""
     if request.endpoint in (None, "static", "bootstrap.static"):
         return response  # no user lookup for assets
-    if current_user and current_user.is_authenticated and current_user.language is None:
+    if not (current_user and current_user.is_authenticated):
+        return response
+    # the loader read it before any commit of the request (reading it now would reload the user); a request
+    # that logged the user in did not go through the loader
+    unset = g.get("language_unset")
+    if unset if unset is not None else current_user.language is None:
         notifications.remember_session_language(current_user, current_language())
     return response

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from app import access, audit, text
 from app.extensions import db
-from app.models import Country, User
+from app.models import Country, User, UserSession
 from app.vocabulary import NATIONAL_ROLES, Role
 from app.services import sessions, throttle
 from app.services.passwords import hash_password, password_problems, verify_password
@@ -238,13 +238,23 @@ def all_users() -> list[User]:
 
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the id carries the session token, so stale sessions end."""
+    return load_user_and_session(user_id, None)[0]
+
+
+def load_user_and_session(user_id: str, session_token: str | None) -> tuple[User | None, UserSession | None]:
+    """The user of a Flask-Login id ("<id>:<account token>") and the server-side session row of the cookie's
+    session token, read in one query (app.services.sessions.load).
+
+    The user is None when the id is malformed or its account token is no longer the user's (password
+    changed, account disabled), so stale sessions end; the row is None when missing or not the user's.
+    """
     raw_id, _sep, token = (user_id or "").partition(":")
     if not (raw_id.isascii() and raw_id.isdigit()) or not token:
-        return None
-    user = db.session.get(User, int(raw_id))
+        return None, None
+    user, row = sessions.load(int(raw_id), session_token)
     if user is None or not secrets.compare_digest(user.session_token, token):
-        return None
-    return user
+        return None, None
+    return user, row
 
 
 def set_language(user: User | None, lang: str) -> None:

@@ -268,7 +268,7 @@ def _apply(user: User | None, assessment: Assessment, key: str, answer: Answer |
         answer.value = None
     answer.revision += 1
     answer.carried_forward = False  # saved by a person: confirmed or changed
-    answer.updated_by_id, answer.updated_at = (user.id if user else None), datetime.now(timezone.utc)
+    answer.updated_by_id, answer.updated_at = (user.known_id if user else None), datetime.now(timezone.utc)
     db.session.flush()
     after = answer_state(answer, key)
     audit.record("answer.update", user=user, assessment_id=assessment.id, question_key=key,

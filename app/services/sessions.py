@@ -5,11 +5,13 @@ session is still valid. Ending a session is a database write, so it takes effect
 worker and every server at once. Idle and absolute limits (IDLE_TIMEOUT, SESSION_MAX_AGE)
 are measured from the row's ``last_seen_at`` and ``created_at``.
 """
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app, has_request_context, request
 
 from app import audit
@@ -69,13 +71,35 @@ def find(token: str | None) -> UserSession | None:
     return db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _hash(token)))
 
 
-def resume(user: User | None, token: str | None) -> str | None:
+def load(raw_id: int, token: str | None) -> tuple[User | None, UserSession | None]:
+    """The user with this id (its country loaded with it) and the session row of the cookie token, in one query.
+
+    Either is None when missing; the row is returned only when it belongs to that user.
+    """
+    if not token or not isinstance(token, str):
+        return db.session.get(User, raw_id), None
+    found = db.session.execute(_user_and_session(), {"user_id": raw_id, "token_hash": _hash(token)}).first()
+    return (found[0], found[1]) if found is not None else (None, None)
+
+
+@functools.cache
+def _user_and_session() -> sa.Select:
+    """The statement of load(), built once (it is the first query of every request)."""
+    return (sa.select(User, UserSession)
+            .outerjoin(UserSession, sa.and_(UserSession.user_id == User.id,
+                                            UserSession.token_hash == sa.bindparam("token_hash")))
+            .options(so.joinedload(User.country))
+            .where(User.id == sa.bindparam("user_id")))
+
+
+def resume(user: User | None, token: str | None, row: UserSession | None = None) -> str | None:
     """Check the session of a request; None when it may go on, else why it ended (IDLE, ABSOLUTE, ...).
 
+    row: the session row of the token when the caller has it already (load()); else it is looked up.
     Passing the check refreshes last_seen_at (at most every TOUCH_EVERY); failing an idle or absolute
     limit ends the row; commits.
     """
-    row = find(token)
+    row = row if row is not None else find(token)
     if row is None or user is None or row.user_id != user.id:
         return "unknown"
     if row.ended_at is not None:

@@ -167,13 +167,47 @@ def profile(user: User, country: Country, filters: Filters, lang: str) -> dict:
         caption = (f"{country.name(lang)} · {localised(questionnaire.title, lang)} {questionnaire.version} · "
                    f"{found.assessment.cycle}")
         answers_shown = access.may_see_answers(user, found.assessment)
+        names = charts.level_names(questionnaire, lang)
         ways = way_to_next_level(found.rows)
         context.update(
             ladder=charts.stage_ladder(found.rows, questionnaire, lang, _("Stage attainment by dimension"), caption),
-            roadmap=roadmap(found, lang, answers_shown, ways), names=charts.level_names(questionnaire, lang), ways=ways,
+            ladder_table=ladder_table(found.rows, questionnaire, names, lang),
+            roadmap=roadmap(found, lang, answers_shown, ways), names=names, ways=ways,
             answers_shown=answers_shown, measure_titles=questionnaire_texts(questionnaire, lang).measures,
             summary=chart_text.profile_summary(found.rows, questionnaire, country.name(lang), lang))
     return context
+
+
+@dataclass(frozen=True, slots=True)
+class LadderRow:
+    """A row of the table under the stage ladder, as shown: the dimension's title (or "Overall"), whether it
+    is the overall row, the attainment of each stage ("83 %", "—" when vacuous), the level's name and the
+    index."""
+
+    title: str
+    overall: bool
+    shares: list[str]
+    level: str
+    index: str
+
+
+def ladder_table(rows: dict, questionnaire, names: list[str], lang: str) -> list[LadderRow]:
+    """The stage ladder's table: a LadderRow per dimension with a stored score row, then the overall one.
+
+    `rows`: dimension key -> ScoreRow (stages: stage key -> attainment 0..1 or None); `names`: the level
+    names (charts.level_names)."""
+    table = []
+    for dimension in (*questionnaire.dimensions, None):
+        row = rows.get(dimension.key if dimension else service.OVERALL)
+        if row is None:
+            continue
+        stages = row.stages or {}
+        shares = [stages.get(stage.key) for stage in questionnaire.stages]
+        table.append(LadderRow(
+            localised(dimension.title, lang) if dimension else _("Overall"), dimension is None,
+            ["—" if share is None else "%.0f %%" % (share * 100) for share in shares],
+            names[row.level] if row.level is not None and row.level < len(names) else "—", formats.num(row.index)))
+    return table
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,13 @@ def flags(column: Any, rows: int) -> np.ndarray:
         return array != 0
     if array.dtype.kind == "f":
         return np.nan_to_num(array) != 0
+    if {type(x) for x in array} <= _PLAIN_FLAGS:  # records from a database: Python bools or 0/1
+        return array.astype(bool)
     return np.fromiter((_flag(x) for x in array), dtype=bool, count=len(array))
+
+
+#: element types whose truth value is the flag (no text to parse, no missing value to test)
+_PLAIN_FLAGS = frozenset({bool, int, np.bool_})
 
 
 def _flag(value: Any) -> bool:

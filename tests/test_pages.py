@@ -86,3 +86,33 @@ def test_a_state_change_without_a_csrf_token_is_refused(tmp_path):
 def test_pages_need_a_login_or_a_token(client, path):
     response = client.get(path) if path == "/" else client.post(path)
     assert response.status_code in (302, 400)
+
+
+def test_the_kept_page_chrome_follows_every_change_and_carries_this_requests_tokens(app, client, auth, make_user):
+    """The navigation bar is rendered once per kind and kept (app.chrome): a new name or country name
+    shows on the next page (the unread count: tests/test_notifications.py), another user never sees the first one's menu, and the forms of
+    the kept header carry the request's own CSRF token and return path."""
+    import re
+
+    from app.extensions import db
+    from app.models import Country, User
+    first, second = make_user("coordinator", "AM", name="Anna First"), make_user("coordinator", "AM", name="Boris Second")
+    auth.login(first)
+    page = client.get("/assessments/").get_data(as_text=True)
+    assert "Anna First" in page and "Boris Second" not in page
+    meta = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    header_tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', page.split("<main", 1)[0]))
+    assert header_tokens == {meta}
+    assert 'name="next" value="/assessments/?"' in page
+    with app.app_context():
+        user = db.session.get(User, first.id)
+        user.name = "Anna Renamed"
+        db.session.get(Country, "AM").name_en = "Armenia (renamed)"
+        db.session.commit()
+    page = client.get("/assessments/?x=1").get_data(as_text=True)
+    assert "Anna Renamed" in page and "Anna First" not in page and "Armenia (renamed)" in page
+    assert 'name="next" value="/assessments/?x=1"' in page
+    auth.logout()
+    auth.login(second)
+    page = client.get("/assessments/").get_data(as_text=True)
+    assert "Boris Second" in page and "Anna" not in page.split("<main", 1)[0]

@@ -6,10 +6,10 @@ from wtforms.fields.choices import SelectChoice
 
 from app import access
 from app import labels, text as text_limits
-from app.assessments import bp, context, views
+from app.assessments import bp, cards, context, views
 from app.charts import overall_rule
 from app.assessments.forms import ActionForm, FlagResponseForm, StartForm, SubmitForm
-from app.i18n import localised
+from app.i18n import current_language, localised
 from app.services import questionnaires, scores, workflow
 from app.services.questionnaires import parsed
 from app.services.assessments import AssessmentError, start_assessment
@@ -80,8 +80,9 @@ def section(assessment_id: int, dimension_key: str):
         data = context.section(assessment, dimension_key)
     except KeyError:
         abort(404)
-    return render_template("assessments/section.html", assessment=assessment, **data,
-                           editable=access.can_edit_answers(current_user, assessment),
+    editable = access.can_edit_answers(current_user, assessment)
+    return render_template("assessments/section.html", assessment=assessment, **data, editable=editable,
+                           cards=cards.card_templates(assessment.questionnaire_version, current_language(), editable),
                            can_reply=access.can_respond_to_flags(current_user, assessment),
                            reply_form=FlagResponseForm(), action_form=ActionForm())
 
@@ -145,6 +146,7 @@ def reply_to_flag(assessment_id: int, flag_id: int):
 
 
 bp.add_app_template_global(views.question_url, "question_url")
+bp.add_app_template_global(cards.render_card, "render_card")
 bp.add_app_template_global(views.KEY, "question_key_placeholder")
 bp.add_app_template_global(labels.numbered_level_name, "level_name")
 bp.add_app_template_global(context.number_shown, "number_shown")

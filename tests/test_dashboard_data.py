@@ -239,3 +239,30 @@ def test_a_national_user_sees_the_overview_of_own_country_and_shared_validated_o
     with app.app_context():
         rows = dashboard.cycle_overview(kyrgyz, dashboard.Filters(), "mini-maturity", "2025", "en")
     assert {r.country_code: r.status for r in rows} == {"AM": "validated", "BY": "validated", "KG": "draft"}
+
+
+@pytest.mark.parametrize("role, country, filters", [
+    ("analyst", None, {}), ("analyst", None, {"status": "submitted"}),
+    ("analyst", None, {"questionnaire": "mini-maturity@2026.1"}),
+    ("analyst", None, {"questionnaire": "nope@1"}), ("analyst", None, {"countries": ("AM",)}),
+    ("respondent", "KG", {"status": "all"}), ("respondent", "KG", {}), ("coordinator", "AM", {"status": "all"}),
+])
+def test_the_filter_choices_read_at_once_are_the_ones_each_query_gives(app, seeded, make_user, role, country,
+                                                                       filters):
+    """dashboard.choices (one reading of the visible assessments) = versions_with_data, resolve_version,
+    cycles and countries_with_data asked one by one."""
+    from app.services import dashboard
+
+    user = make_user(role, country)
+    with app.app_context():
+        f = dashboard.with_default_countries(user, dashboard.Filters(**filters))
+        found = dashboard.choices(user, f)
+        versions = dashboard.versions_with_data(user, f)
+        version = dashboard.resolve_version(user, f, versions)
+        assert found.versions == versions and found.version == version
+        if version is None:
+            assert (found.cycles, found.countries) == ([], [])
+        else:
+            assert found.cycles == dashboard.cycles(user, f, version)
+            assert found.countries == dashboard.countries_with_data(user, f, version.questionnaire_id)
+            assert dashboard.choices(user, f, with_countries=False).countries == []

@@ -202,3 +202,34 @@ def test_every_chart_has_a_summary_and_a_table_of_its_values(client, seeded, ana
     assert 'role="tablist"' not in page and 'role="img"' not in page
     trends = client.get(f"/dashboard/trends?{Q}").get_data(as_text=True)
     assert 'id="trend-table"' in trends and "has the highest index" in trends
+
+
+def _table_body(html: str, testid: str) -> str:
+    """The <tbody> of the table with this data-testid, whitespace collapsed."""
+    start = html.index(f'data-testid="{testid}"')
+    return re.sub(r"\s+", " ", re.search(r"<tbody>.*?</tbody>", html[start:], re.S).group(0))
+
+
+def test_the_tables_of_values_show_the_stored_scores_as_formatted_once_by_the_page(client, seeded, analyst):
+    """pages.values_table and pages.ladder_table: the cells the templates used to format one by one."""
+    html = client.get(f"/dashboard/?{Q}").get_data(as_text=True)
+    assert _table_body(html, "values-table") == (
+        '<tbody> <tr> <th scope="row"><a href="/dashboard/country/AM?questionnaire=mini-maturity@2026.1&amp;'
+        'cycle=2025&amp;status=validated">Armenia</a></th> <td>2025</td><td>Validated</td> '
+        '<td>Paperless<br><span class="text-secondary">75.0</span> <br><span class="text-secondary">evidence 0%'
+        '</span></td> <td>Electronic<br><span class="text-secondary">100.0</span> <br><span class="text-secondary">'
+        'evidence 0%</span></td> <td>Paperless<br><span class="text-secondary">87.5</span> <br>'
+        '<span class="text-secondary">evidence 0%</span></td> </tr> <tr> <th scope="row"><a href="/dashboard/'
+        'country/BY?questionnaire=mini-maturity@2026.1&amp;cycle=2025&amp;status=validated">Belarus</a></th> '
+        '<td>2025</td><td>Validated</td> <td>Below “Paperless”<br><span class="text-secondary">25.0</span> <br>'
+        '<span class="text-secondary">evidence 0%</span></td> <td>Below “Paperless”<br><span class="text-secondary">'
+        '0.0</span> <br><span class="text-secondary">evidence —</span></td> <td>Below “Paperless”<br>'
+        '<span class="text-secondary">12.5</span> <br><span class="text-secondary">evidence 0%</span></td> </tr> '
+        '</tbody>')
+    html = client.get("/dashboard/country/AM?cycle=2025").get_data(as_text=True)
+    assert _table_body(html, "ladder-table") == (
+        '<tbody> <tr><th scope="row">Legal framework</th> <td class="text-end">100 %</td> <td class="text-end">50 %'
+        '</td> <td>Paperless</td> <td class="text-end">75.0</td></tr> <tr><th scope="row">Technology</th> '
+        '<td class="text-end">100 %</td> <td class="text-end">100 %</td> <td>Electronic</td> <td class="text-end">'
+        '100.0</td></tr> <tr class="fw-semibold"><th scope="row">Overall</th> <td class="text-end">100 %</td> '
+        '<td class="text-end">75 %</td> <td>Paperless</td> <td class="text-end">87.5</td></tr> </tbody>')

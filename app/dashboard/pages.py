@@ -1,11 +1,13 @@
 """What each dashboard page shows: service queries turned into template context and figures."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from flask import url_for
 from flask_babel import gettext as _
 
 from app import access, chart_text, charts
+from app.dashboard import formats
 from app.i18n import localised
 from app.labels import answer_text, source_labels
 from app.models import Country, User
@@ -18,19 +20,19 @@ from app.services.dashboard import Filters
 from app.services.questionnaires import parsed
 
 
-def _base(user: User, filters: Filters, lang: str) -> dict:
-    """The resolved filters and the choices the filter form offers."""
+def _base(user: User, filters: Filters, lang: str, with_countries: bool = True) -> dict:
+    """The resolved filters and the choices the filter form offers (`countries` only `with_countries`: the
+    filter forms of the comparison, trends, measures and KPI tabs show them)."""
     filters = service.with_default_countries(user, filters)
-    versions = service.versions_with_data(user, filters)
-    version = service.resolve_version(user, filters, versions)
+    choices = service.choices(user, filters, with_countries)
+    version = choices.version
     context = {"filters": filters, "version": version, "questionnaire": None, "lang": lang,
-               "versions": versions, "cycles": [], "countries": [],
+               "versions": choices.versions, "cycles": [], "countries": [],
                "statuses": service.allowed_statuses(user)}
     if version is not None:
         filters = replace(filters, questionnaire=version.label)
-        context.update(filters=filters, questionnaire=parsed(version),
-                       cycles=service.cycles(user, filters, version),
-                       countries=service.countries_with_data(user, filters, version.questionnaire_id))
+        context.update(filters=filters, questionnaire=parsed(version), cycles=choices.cycles,
+                       countries=choices.countries)
     return context
 
 
@@ -50,14 +52,57 @@ def comparison(user: User, filters: Filters, lang: str) -> dict:
     series = service.comparison(user, filters, context["version"], lang)
     caption = _caption(context, filters.cycle)
     radar_title = (_("Dimension levels") if filters.view == "level" else _("Dimension index (0–100)"))
-    mean = average(series, [d.key for d in questionnaire.dimensions] + [service.OVERALL]) if len(series) > 1 else None
+    keys = [d.key for d in questionnaire.dimensions] + [service.OVERALL]
+    mean = average(series, keys) if len(series) > 1 else None
     label = _("EEU average (mean of the %(count)d countries shown)", count=len(series))
+    names = charts.level_names(questionnaire, lang)
     context.update(
-        series=series, names=charts.level_names(questionnaire, lang), average=mean, average_label=label,
+        series=series, names=names, average=mean, average_label=label, keys=keys,
+        table=values_table(series, keys, names, filters),
         radar=charts.radar(series, questionnaire, lang, filters.view, radar_title, caption, mean, label),
         heatmap=charts.heatmap(series, questionnaire, lang, _("Levels by dimension"), caption),
         summary=chart_text.comparison_summary(series, questionnaire, lang))
     return context
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of the comparison's table of values, as shown: the level's name ("—" without a level), the
+    index with one decimal and "evidence <coverage>"."""
+
+    level: str
+    index: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One country of the comparison's tables: its scores, the link to its profile in the same cycle, and
+    a Cell per dimension key and `_overall` (None where no score row is stored)."""
+
+    series: service.CountryScores
+    link: str
+    cells: list[Cell | None]
+
+
+def values_table(series: list[service.CountryScores], keys: list[str], names: list[str],
+                 filters: Filters) -> list[TableRow]:
+    """The comparison's table of values, formatted once here rather than cell by cell in the template.
+
+    `keys`: the dimension keys and `_overall`; `names`: the level names (charts.level_names)."""
+    evidence = _("evidence %(share)s")  # the format string: no variables given, so nothing is filled in
+    rows = []
+    for s in series:
+        cells = []
+        for key in keys:
+            row = s.rows.get(key)
+            cells.append(None if row is None else Cell(
+                "—" if row.level is None else (names[row.level] if row.level < len(names) else ""),
+                formats.num(row.index), evidence % {"share": formats.ec(row.evidence_coverage)}))
+        link = url_for("dashboard.country", code=s.country_code,
+                       **filters.args(cycle=s.cycle, countries=(), view=None))
+        rows.append(TableRow(s, link, cells))
+    return rows
 
 
 def trends(user: User, filters: Filters, lang: str) -> dict:
@@ -93,7 +138,7 @@ def trends(user: User, filters: Filters, lang: str) -> dict:
 
 def overview(user: User, filters: Filters, lang: str) -> dict:
     """Status and completeness of every country in one cycle (scores as far as the status filter shows them)."""
-    context = _base(user, filters, lang)
+    context = _base(user, filters, lang, with_countries=False)
     if context["version"] is None:
         return context
     questionnaire_id = context["version"].questionnaire_id
@@ -111,7 +156,7 @@ def overview(user: User, filters: Filters, lang: str) -> dict:
 
 def profile(user: User, country: Country, filters: Filters, lang: str) -> dict:
     """A country's stage ladder, roadmap, completeness, status and history for one questionnaire."""
-    context = _base(user, filters, lang)
+    context = _base(user, filters, lang, with_countries=False)
     context["country"] = country
     if context["version"] is None:
         return context
@@ -122,16 +167,113 @@ def profile(user: User, country: Country, filters: Filters, lang: str) -> dict:
         caption = (f"{country.name(lang)} · {localised(questionnaire.title, lang)} {questionnaire.version} · "
                    f"{found.assessment.cycle}")
         answers_shown = access.may_see_answers(user, found.assessment)
+        names = charts.level_names(questionnaire, lang)
         ways = way_to_next_level(found.rows)
         context.update(
             ladder=charts.stage_ladder(found.rows, questionnaire, lang, _("Stage attainment by dimension"), caption),
-            roadmap=roadmap(found, lang, answers_shown, ways), names=charts.level_names(questionnaire, lang), ways=ways,
-            answers_shown=answers_shown,
+            ladder_table=ladder_table(found.rows, questionnaire, names, lang),
+            roadmap=roadmap(found, lang, answers_shown, ways), names=names, ways=ways,
+            answers_shown=answers_shown, measure_titles=questionnaire_texts(questionnaire, lang).measures,
             summary=chart_text.profile_summary(found.rows, questionnaire, country.name(lang), lang))
     return context
 
 
-def roadmap(found: service.Profile, lang: str, answers_shown: bool = True, ways: dict | None = None) -> list[dict]:
+@dataclass(frozen=True, slots=True)
+class LadderRow:
+    """A row of the table under the stage ladder, as shown: the dimension's title (or "Overall"), whether it
+    is the overall row, the attainment of each stage ("83 %", "—" when vacuous), the level's name and the
+    index."""
+
+    title: str
+    overall: bool
+    shares: list[str]
+    level: str
+    index: str
+
+
+def ladder_table(rows: dict, questionnaire, names: list[str], lang: str) -> list[LadderRow]:
+    """The stage ladder's table: a LadderRow per dimension with a stored score row, then the overall one.
+
+    `rows`: dimension key -> ScoreRow (stages: stage key -> attainment 0..1 or None); `names`: the level
+    names (charts.level_names)."""
+    table = []
+    for dimension in (*questionnaire.dimensions, None):
+        row = rows.get(dimension.key if dimension else service.OVERALL)
+        if row is None:
+            continue
+        stages = row.stages or {}
+        shares = [stages.get(stage.key) for stage in questionnaire.stages]
+        table.append(LadderRow(
+            localised(dimension.title, lang) if dimension else _("Overall"), dimension is None,
+            ["—" if share is None else "%.0f %%" % (share * 100) for share in shares],
+            names[row.level] if row.level is not None and row.level < len(names) else "—", formats.num(row.index)))
+    return table
+
+
+@dataclass(frozen=True)
+class QuestionnaireTexts:
+    """A questionnaire version's texts in one language as the country profile shows them: question key ->
+    (text, sources joined by "; "), stage key -> label, measure id -> title. Built once per version and
+    language (questionnaire_texts); the versions are immutable."""
+
+    questions: dict[str, tuple[str, str]]
+    stages: dict[str, str]
+    measures: dict[str, str]
+
+
+#: (parsed questionnaire, language) -> its texts; parsed versions are kept for good (questionnaires.parsed),
+#: so this holds a few entries per loaded version
+_TEXTS: dict[tuple, QuestionnaireTexts] = {}
+_TEXTS_LIMIT = 256
+
+
+def questionnaire_texts(questionnaire, lang: str) -> QuestionnaireTexts:
+    """The QuestionnaireTexts of a parsed questionnaire (scoring.Questionnaire) in `lang`, built on first use."""
+    key = (questionnaire, lang)
+    found = _TEXTS.get(key)
+    if found is None:
+        if len(_TEXTS) >= _TEXTS_LIMIT:
+            _TEXTS.clear()
+        found = _TEXTS[key] = QuestionnaireTexts(
+            {q.key: (localised(q.text, lang), "; ".join(source_labels(questionnaire, q, lang)))
+             for q in questionnaire.questions},
+            {s.key: localised(s.label, lang) for s in questionnaire.stages},
+            {m.id: localised(m.title, lang) for m in questionnaire.measures})
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A criterion of the roadmap as shown: question key, text, sources, stage label, weight, shortfall in
+    weighted points and the answer in words (both None when answers are not shown), and whether it belongs
+    to the way to the next level."""
+
+    key: str
+    text: str
+    source: str
+    stage: str
+    weight: float | None
+    shortfall: float | None
+    answer: str | None
+    to_next: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RoadmapDimension:
+    """A dimension of the roadmap: key, title, its stored ScoreRow, the way to the next level (or None), the
+    level's name, the next stage's label (None at the top) and the gaps."""
+
+    key: str
+    title: str
+    row: object
+    way: object
+    level_name: str
+    next_stage: str | None
+    gaps: list[Gap]
+
+
+def roadmap(found: service.Profile, lang: str, answers_shown: bool = True,
+            ways: dict | None = None) -> list[RoadmapDimension]:
     """Per dimension: its level, the next stage, the engine's gaps with question text and sources, and the way
     to the next level (`ways`: scoring.NextLevel by dimension; its criteria are marked `to_next`).
 
@@ -139,7 +281,7 @@ def roadmap(found: service.Profile, lang: str, answers_shown: bool = True, ways:
     which would give the answer's points away.
     """
     questionnaire, plan = found.questionnaire, []
-    stages = {s.key: localised(s.label, lang) for s in questionnaire.stages}
+    texts = questionnaire_texts(questionnaire, lang)
     for dimension in questionnaire.dimensions:
         row = found.rows.get(dimension.key)
         if row is None:
@@ -149,30 +291,22 @@ def roadmap(found: service.Profile, lang: str, answers_shown: bool = True, ways:
                      else None)
         way = (ways or {}).get(dimension.key)
         chosen = set(way.criteria) if way else set()
-        plan.append({"key": dimension.key, "title": localised(dimension.title, lang), "row": row, "way": way,
-                     "level_name": charts.level_name(questionnaire, level, lang),
-                     "next_stage": localised(following.label, lang) if following else None,
-                     "gaps": [{**_gap(questionnaire, gap, stages, lang, answers_shown),
-                               "to_next": gap["question_key"] in chosen}
-                              for gap in row.explanation or [] if _known(questionnaire, gap["question_key"])]})
+        plan.append(RoadmapDimension(
+            dimension.key, localised(dimension.title, lang), row, way,
+            charts.level_name(questionnaire, level, lang),
+            texts.stages[following.key] if following else None,
+            [_gap(questionnaire, texts, gap, lang, answers_shown, gap["question_key"] in chosen)
+             for gap in row.explanation or [] if gap["question_key"] in texts.questions]))
     return plan
 
 
-def _known(questionnaire, key: str) -> bool:
-    try:
-        questionnaire.question(key)
-    except KeyError:
-        return False
-    return True
-
-
-def _gap(questionnaire, gap: dict, stages: dict, lang: str, answers_shown: bool = True) -> dict:
-    question = questionnaire.question(gap["question_key"])
-    return {"key": question.key, "text": localised(question.text, lang),
-            "source": "; ".join(source_labels(questionnaire, question, lang)),
-            "stage": stages.get(gap.get("stage"), gap.get("stage") or ""), "weight": gap.get("weight"),
-            "shortfall": gap.get("shortfall") if answers_shown else None,
-            "answer": answer_label(question, gap, lang) if answers_shown else None}
+def _gap(questionnaire, texts: QuestionnaireTexts, gap: dict, lang: str, answers_shown: bool,
+         to_next: bool) -> Gap:
+    key = gap["question_key"]
+    text, source = texts.questions[key]
+    return Gap(key, text, source, texts.stages.get(gap.get("stage"), gap.get("stage") or ""), gap.get("weight"),
+               gap.get("shortfall") if answers_shown else None,
+               answer_label(questionnaire.question(key), gap, lang) if answers_shown else None, to_next)
 
 
 def answer_label(question, gap: dict, lang: str) -> str:

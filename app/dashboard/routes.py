@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from app.dashboard import bp, pages
 from app.dashboard.assets import plotly_version
+from app.dashboard.formats import FORMATS
 from app.i18n import current_language
 from app.models import Country
 from app.services import countries
@@ -12,7 +13,7 @@ from app.services.dashboard import Filters
 
 @bp.context_processor
 def _assets() -> dict:
-    return {"plotly_version": plotly_version()}
+    return {"plotly_version": plotly_version(), **FORMATS}
 
 
 def country_or_404(code: str) -> Country:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 
 import scoring
 from scoring import OVERALL
@@ -59,10 +58,11 @@ class Filters:
         )
 
     def args(self, **changes) -> dict:
-        """URL arguments that reproduce these filters (for links and the export buttons)."""
+        """URL arguments that reproduce these filters (for links and the export buttons); the countries as a
+        tuple, which url_for repeats like a list and, unlike a list, may keep the URL built for."""
         f = replace(self, **changes)
         out = {"questionnaire": f.questionnaire, "cycle": f.cycle, "status": f.status,
-               "country": list(f.countries) or None, "view": f.view if f.view != "index" else None,
+               "country": f.countries or None, "view": f.view if f.view != "index" else None,
                "dimension": f.dimension if f.dimension != OVERALL else None, "lang": f.lang,
                "comparable": "1" if f.comparable else None}
         return {k: v for k, v in out.items() if v}
@@ -142,7 +142,63 @@ def countries_with_data(user: User, filters: Filters, questionnaire_id: str) -> 
     return list(db.session.scalars(sa.select(Country).where(Country.code.in_(codes)).order_by(Country.code)))
 
 
+@dataclass(frozen=True)
+class Choices:
+    """What a dashboard's filter form offers, from one reading of the assessments the user may see.
+
+    versions: versions_with_data; version: resolve_version (None: no data); cycles: the version's cycles
+    with data, newest first; countries: countries_with_data (empty unless asked for).
+    """
+
+    versions: list[QuestionnaireVersion]
+    version: QuestionnaireVersion | None
+    cycles: list[str]
+    countries: list[Country]
+
+
+def choices(user: User, filters: Filters, with_countries: bool = True) -> Choices:
+    """versions_with_data, resolve_version, cycles and countries_with_data of the filters, in two or three
+    queries: (version, cycle, country) of every visible assessment, the versions, and the countries."""
+    seen = db.session.execute(sa.select(
+        Assessment.questionnaire_version_id, Assessment.questionnaire_id, Assessment.cycle, Assessment.country_code)
+        .distinct().where(scope(user, replace(filters, countries=())))).all()
+    ids = {version_id for version_id, _q, _c, _code in seen}
+    versions = list(db.session.scalars(
+        sa.select(QuestionnaireVersion).where(QuestionnaireVersion.id.in_(ids))
+        .order_by(QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.version))) if ids else []
+    named = next((v for v in versions if v.label == filters.questionnaire), None)
+    version = named or resolve_version(user, filters, versions)
+    if version is None:
+        return Choices(versions, None, [], [])
+    cycles = sorted({cycle for version_id, _q, cycle, _code in seen if version_id == version.id}, reverse=True)
+    countries = []
+    if with_countries:
+        codes = {code for _v, questionnaire_id, _c, code in seen if questionnaire_id == version.questionnaire_id}
+        codes.update(EEU_MEMBERS)
+        countries = list(db.session.scalars(sa.select(Country).where(Country.code.in_(codes)).order_by(Country.code)))
+    return Choices(versions, version, cycles, countries)
+
+
 # ---- comparison ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class StoredScore:
+    """The values of one stored ScoreRow that a comparison shows, read as plain columns (a comparison reads
+    some sixty rows; ORM objects would cost three times as much): level, index 0..100, completeness 0..1,
+    evidence coverage 0..100, and on `_overall` rows the weakest dimensions' keys and the measure results."""
+
+    level: int | None
+    index: float | None
+    completeness: float | None
+    evidence_coverage: float | None
+    weakest_dimensions: list[str] | None
+    measures: list[dict] | None
+
+
+#: the ScoreRow columns of a StoredScore, in its field order
+_STORED_SCORE = (ScoreRow.level, ScoreRow.index, ScoreRow.completeness, ScoreRow.evidence_coverage,
+                 ScoreRow.weakest_dimensions, ScoreRow.measures)
+
 
 @dataclass(frozen=True)
 class CountryScores:
@@ -154,34 +210,39 @@ class CountryScores:
     cycle: str
     status: str
     version: str
-    rows: dict[str, ScoreRow] = field(default_factory=dict)
+    #: dimension key (and `_overall`) -> StoredScore (or a ScoreRow: the same attributes)
+    rows: dict[str, StoredScore] = field(default_factory=dict)
 
 
 def comparison(user: User, filters: Filters, version: QuestionnaireVersion, lang: str) -> list[CountryScores]:
-    """Per selected country, its assessment of this version in the chosen cycle (default: its latest)."""
-    query = (sa.select(Assessment).join(Country)
+    """Per selected country, its assessment of this version in the chosen cycle (default: its latest).
+
+    Two queries: the assessments (as columns) and the score rows of the chosen ones (as StoredScore)."""
+    query = (sa.select(Assessment.id, Assessment.country_code, Assessment.cycle, Assessment.status,
+                       Country.name_en, Country.name_ru).join(Country)
              .where(Assessment.questionnaire_version_id == version.id, scope(user, filters))
              .order_by(Assessment.country_code, Assessment.cycle.desc()))
     if filters.cycle:
         query = query.where(Assessment.cycle == filters.cycle)
     chosen = {}
-    for assessment in db.session.scalars(query):
-        chosen.setdefault(assessment.country_code, assessment)  # the first is the latest cycle
-    rows = _rows_by_assessment([a.id for a in chosen.values()], explanation=False)
-    return [CountryScores(a.country_code, a.country.name(lang), a.id, a.cycle, a.status, version.version,
+    for row in db.session.execute(query):
+        chosen.setdefault(row.country_code, row)  # the first is the latest cycle
+    rows: dict[int, dict[str, StoredScore]] = {}
+    if chosen:
+        for assessment_id, key, *values in db.session.execute(
+                sa.select(ScoreRow.assessment_id, ScoreRow.dimension_key, *_STORED_SCORE)
+                .where(ScoreRow.assessment_id.in_([a.id for a in chosen.values()]))):
+            rows.setdefault(assessment_id, {})[key] = StoredScore(*values)
+    # Country.name reads name_en and name_ru, which the columns carry under the same names
+    return [CountryScores(a.country_code, Country.name(a, lang), a.id, a.cycle, a.status, version.version,
                           rows.get(a.id, {})) for a in chosen.values()]
 
 
-def _rows_by_assessment(ids: list[int], explanation: bool = True) -> dict[int, dict[str, ScoreRow]]:
-    """Score rows by assessment id and dimension key; explanation=False leaves the roadmap (gaps and the way
-    to the next level) unread."""
+def _rows_by_assessment(ids: list[int]) -> dict[int, dict[str, ScoreRow]]:
+    """Score rows by assessment id and dimension key."""
     grouped: dict[int, dict[str, ScoreRow]] = {}
-    query = sa.select(ScoreRow).where(ScoreRow.assessment_id.in_(ids))
-    if not explanation:
-        query = query.options(so.defer(ScoreRow.explanation, raiseload=True),
-                              so.defer(ScoreRow.next_level, raiseload=True))
     if ids:
-        for row in db.session.scalars(query):
+        for row in db.session.scalars(sa.select(ScoreRow).where(ScoreRow.assessment_id.in_(ids))):
             grouped.setdefault(row.assessment_id, {})[row.dimension_key] = row
     return grouped
 
@@ -267,17 +328,18 @@ class Profile:
 
 def country_profile(user: User, country: Country, filters: Filters, questionnaire_id: str) -> Profile:
     """The country's assessment in the filtered cycle (default: its latest visible one) and its history."""
-    query = (sa.select(Assessment, ScoreRow)
+    query = (sa.select(Assessment, QuestionnaireVersion.version, ScoreRow.level, ScoreRow.index,
+                       ScoreRow.completeness)
+             .join(QuestionnaireVersion, QuestionnaireVersion.id == Assessment.questionnaire_version_id)
              .outerjoin(ScoreRow, sa.and_(ScoreRow.assessment_id == Assessment.id,
                                           ScoreRow.dimension_key == OVERALL))
              .where(Assessment.country_code == country.code, Assessment.questionnaire_id == questionnaire_id,
                     scope(user, replace(filters, countries=())))
              .order_by(Assessment.cycle.desc()))
     found = db.session.execute(query).all()
-    history = [HistoryEntry(a.id, a.cycle, a.questionnaire_version.version, a.status,
-                            s.level if s else None, s.index if s else None, s.completeness if s else None)
-               for a, s in found]
-    chosen = next((a for a, _s in found if a.cycle == filters.cycle), None) if filters.cycle else None
+    history = [HistoryEntry(a.id, a.cycle, version, a.status, level, index, completeness)
+               for a, version, level, index, completeness in found]
+    chosen = next((row[0] for row in found if row[0].cycle == filters.cycle), None) if filters.cycle else None
     assessment = chosen or (found[0][0] if found else None)
     if assessment is None:
         return Profile(country, None, None, {}, history)

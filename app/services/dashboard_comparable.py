@@ -37,6 +37,9 @@ def comparable_trend(user: User, filters: Filters, questionnaire_id: str, lang: 
         return ComparableTrend([], 0, [])
     questionnaires = [parsed(v) for v in chain]
     keys = scoring.common_criteria(questionnaires)
+    used = sorted({a.questionnaire_version.version for a in assessments}, key=version_key)
+    if not keys[-1]:  # nothing shared with the same stage and scoring: nothing to score (the page says so)
+        return ComparableTrend([], 0, used)
     dimension_of = dimension_keys(questionnaire_id, filters.dimension)
     results = {}
     for version, questionnaire, kept in zip(chain, questionnaires, keys):
@@ -47,7 +50,6 @@ def comparable_trend(user: User, filters: Filters, questionnaire_id: str, lang: 
                 results[result.assessment_id] = (version, _figure(result, dimension_of.get(version.id)))
     points = [TrendPoint(a.country_code, a.country.name(lang), a.cycle, results[a.id][0].version, a.status,
                          *results[a.id][1]) for a in assessments if a.id in results]
-    used = sorted({a.questionnaire_version.version for a in assessments}, key=version_key)
     return ComparableTrend(points, len(keys[-1]), used)
 
 

@@ -19,6 +19,7 @@ a one-stage rendering of the same template.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
@@ -59,28 +60,40 @@ def _stage_one() -> jinja2.Environment:
     return environment
 
 
-def card_templates(version: QuestionnaireVersion, lang: str, editable: bool) -> dict[str, jinja2.Template]:
+def card_templates(version: QuestionnaireVersion, lang: str, editable: bool) -> Mapping[str, jinja2.Template]:
     """{question key: the compiled stage-2 template of its card} for a version, a language and editability.
 
-    Built on first use in the process and kept (key: application, version id, sha256, language,
-    editable): a published version never changes, and a replaced draft has a new sha256.
-    Call within a request in `lang` (the card labels are translated there).
+    Each card is compiled when a page first shows it (a section's dozen cards take a few milliseconds
+    each; the whole questionnaire at once would hold up the first page for about a second) and kept
+    for the process (key: application, version id, sha256, language, editable): a published version
+    never changes, and a replaced draft has a new sha256. Call within a request in `lang` (the card
+    labels are translated there). KeyError for a key that is not a question of the version.
     """
     key = (id(current_app._get_current_object()), version.id, version.sha256, lang, editable)
     templates = _compiled.get(key)
     if templates is None:
-        view = views.questionnaire_view(version, lang)
-        labels = views.card_labels(lang)
-        stage_one = _stage_one().get_template(TEMPLATE)
-        environment = current_app.jinja_env
-        templates = {}
-        for question in parsed(version).questions:
-            source = stage_one.render(q=question, v=view.questions[question.key], t=labels, editable=editable,
-                                      text_limits=text_limits.LIMITS)
-            templates[question.key] = environment.from_string(source)
         with _lock:
-            _compiled[key] = templates
+            templates = _compiled.setdefault(key, _Cards(
+                parsed(version), views.questionnaire_view(version, lang), views.card_labels(lang), editable,
+                _stage_one().get_template(TEMPLATE), current_app.jinja_env))
     return templates
+
+
+class _Cards(dict):
+    """Compiled card templates of one version, language and editability, compiled on first use."""
+
+    def __init__(self, questionnaire, view, labels, editable, stage_one, environment):
+        super().__init__()
+        self._questions = {q.key: q for q in questionnaire.questions}
+        self._page = (view, labels, editable, stage_one, environment)
+
+    def __missing__(self, question_key: str) -> jinja2.Template:
+        view, labels, editable, stage_one, environment = self._page
+        question = self._questions[question_key]
+        source = stage_one.render(q=question, v=view.questions[question_key], t=labels, editable=editable,
+                                  text_limits=text_limits.LIMITS)
+        template = self[question_key] = environment.from_string(source)  # a race compiles twice, harmlessly
+        return template
 
 
 #: the globals stage 2 uses, passed by name: a card renders in a context of its own names only, without

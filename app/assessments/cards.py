@@ -33,7 +33,6 @@ from app.services.questionnaires import parsed
 
 TEMPLATE = "assessments/_question_card.html"
 
-_compiled: dict[tuple, dict[str, jinja2.Template]] = {}
 _lock = threading.Lock()
 
 
@@ -65,15 +64,16 @@ def card_templates(version: QuestionnaireVersion, lang: str, editable: bool) -> 
 
     Each card is compiled when a page first shows it (a section's dozen cards take a few milliseconds
     each; the whole questionnaire at once would hold up the first page for about a second) and kept
-    for the process (key: application, version id, sha256, language, editable): a published version
+    with the application (key: version id, sha256, language, editable): a published version
     never changes, and a replaced draft has a new sha256. Call within a request in `lang` (the card
     labels are translated there). KeyError for a key that is not a question of the version.
     """
-    key = (id(current_app._get_current_object()), version.id, version.sha256, lang, editable)
-    templates = _compiled.get(key)
+    compiled = current_app.extensions.setdefault("question_cards", {})
+    key = (version.id, version.sha256, lang, editable)
+    templates = compiled.get(key)
     if templates is None:
         with _lock:
-            templates = _compiled.setdefault(key, _Cards(
+            templates = compiled.setdefault(key, _Cards(
                 parsed(version), views.questionnaire_view(version, lang), views.card_labels(lang), editable,
                 _stage_one().get_template(TEMPLATE), current_app.jinja_env))
     return templates

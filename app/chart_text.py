@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
+from app.formatting import decimal
 from app.i18n import localised
 from app.labels import numbered_level_name
 from app.vocabulary import OVERALL
@@ -19,7 +20,7 @@ if TYPE_CHECKING:  # annotations only: charts read score rows and never score
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.1f}"
+    return decimal(value)
 
 
 def comparison_summary(series: Sequence, questionnaire: scoring.Questionnaire, lang: str) -> str:
@@ -88,7 +89,7 @@ def trend_summary(points: Sequence, subject: str) -> str:
     if changes:
         change, name = max(changes, key=lambda item: abs(item[0]))
         parts.append(_("The largest change is %(country)s's: %(change)s points.", country=name,
-                       change=f"{change:+.1f}"))
+                       change=decimal(change, "%+.1f")))
     return " ".join(parts)
 
 

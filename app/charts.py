@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
+from app.formatting import decimal
 from app.i18n import localised
 from app.labels import level_name, level_names, numbered_level_name  # noqa: F401  (charts.level_names: pages)
 from app.vocabulary import OVERALL, version_key
@@ -71,6 +72,8 @@ def _layout(title: str, subtitle: str = "", **extra) -> dict:
 
 
 def _figure(data: list, layout: dict, lang: str, filename: str) -> dict:
+    # the decimal mark of the language in plotly's own number formats (hover, axes), as on the page
+    layout = {"separators": decimal(0.5, "%.1f", lang)[1] + " ", **layout}
     return {"data": data, "layout": layout, "config": config(lang, filename)}
 
 
@@ -123,7 +126,7 @@ def radar(series: Sequence, questionnaire: scoring.Questionnaire, lang: str, mod
             hover = "%{theta}<br>%{text}<extra>%{fullData.name}</extra>"
         else:
             r = [row.index if row else None for row in rows]
-            text = ["—" if v is None else f"{v:.1f}" for v in r]
+            text = [decimal(v, lang=lang) for v in r]
             hover = "%{theta}<br>" + _("Index") + ": %{r:.1f}<extra>%{fullData.name}</extra>"
         colour = TRACE_COLOURS[i % len(TRACE_COLOURS)]
         data.append({"type": "scatterpolar", "name": _series_name(s, series), "r": r + r[:1],
@@ -133,7 +136,7 @@ def radar(series: Sequence, questionnaire: scoring.Questionnaire, lang: str, mod
     if average is not None:
         values = average.level if mode == "level" else average.index
         r = [values.get(k) for k in keys]
-        text = ["—" if v is None else f"{v:.1f}" for v in r]
+        text = [decimal(v, lang=lang) for v in r]
         data.append({"type": "scatterpolar", "name": average_label, "r": r + r[:1], "theta": theta + theta[:1],
                      "text": text + text[:1], "mode": "lines", "line": {"color": "#343a40", "width": 2, "dash": "dash"},
                      "hovertemplate": "%{theta}<br>%{text}<extra>%{fullData.name}</extra>", "connectgaps": False})
@@ -171,7 +174,7 @@ def heatmap(series: Sequence, questionnaire: scoring.Questionnaire, lang: str, t
     for key in keys:
         rows = [s.rows.get(key) for s in series]
         z.append([row.level if row else None for row in rows])
-        text.append([_cell_text(row, names) for row in rows])
+        text.append([_cell_text(row, names, lang) for row in rows])
     top = max(len(names) - 1, 1)
     data = [{"type": "heatmap", "x": [wrap(_series_name(s, series), 20) for s in series], "y": dimension_names,
              "z": z, "text": text, "texttemplate": "%{text}", "textfont": {"size": 11},
@@ -193,11 +196,11 @@ def heatmap(series: Sequence, questionnaire: scoring.Questionnaire, lang: str, t
     return _figure(data, layout, lang, "heatmap")
 
 
-def _cell_text(row, names: list[str]) -> str:
+def _cell_text(row, names: list[str], lang: str) -> str:
     if row is None or (row.level is None and row.index is None):
         return "—"
     name = names[row.level] if row.level is not None and row.level < len(names) else "—"
-    index = "—" if row.index is None else f"{row.index:.1f}"
+    index = decimal(row.index, lang=lang)
     return f"{wrap(name, 14)}<br>{index}"
 
 
@@ -322,7 +325,7 @@ def stage_ladder(rows: dict, questionnaire: scoring.Questionnaire, lang: str, ti
         data.append({"type": "bar", "name": localised(stage.label, lang), "x": x, "y": values,
                      "marker": {"color": STAGE_COLOURS[i % len(STAGE_COLOURS)]},
                      # no value labels on the bars: grouped bars are too narrow ("100100"); the table has them
-                     "customdata": [vacuous if v is None else f"{v:.1f}%" for v in values],
+                     "customdata": [vacuous if v is None else decimal(v, "%.1f%%", lang) for v in values],
                      "hovertemplate": "%{x}<br>%{fullData.name}: %{customdata}<extra></extra>"})
     layout = _layout(title, subtitle, height=460, barmode="group", bargap=0.25, showlegend=True,
                      legend={"orientation": "h", "y": -0.25},

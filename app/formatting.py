@@ -1,6 +1,11 @@
 """Human-readable quantities shown to users, in the UI language (one formatter for every page)."""
+import functools
+
+from babel.numbers import get_decimal_symbol
 from flask import Flask
 from flask_babel import format_decimal, gettext as _, ngettext
+
+from app.i18n import current_language
 
 KIB = 1024
 MIB = 1024 * 1024
@@ -22,6 +27,29 @@ def human_size(size: int | None) -> str:
     return _("%(number)s MB", number=number) if unit == "MB" else _("%(number)s KB", number=number)
 
 
+@functools.cache
+def _decimal_mark(language: str) -> str:
+    return get_decimal_symbol(language)
+
+
+def decimal(value: float | None, pattern: str = "%.1f", lang: str | None = None) -> str:
+    """A number as `pattern` writes it, with the decimal mark of the language: 62.5 -> "62,5" in Russian.
+
+    The digits are Python's (`pattern % value`), the same as the CSV exports write (DESIGN §8), so a page
+    and an export never round differently; only the mark changes. `lang` defaults to the UI language.
+    None gives a dash.
+    """
+    if value is None:
+        return "—"
+    return number_text(pattern % value, lang)
+
+
+def number_text(stored: str, lang: str | None = None) -> str:
+    """A stored number (canonical text with a point, e.g. "9.5") as people of the language write it ("9,5")."""
+    mark = _decimal_mark(lang or current_language())
+    return stored if mark == "." else stored.replace(".", mark)
+
+
 def sentence(text: str | None) -> str:
     """A message shown on its own starts with a capital letter (service messages may be fragments)."""
     text = str(text or "")
@@ -31,3 +59,4 @@ def sentence(text: str | None) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters["filesize"] = human_size
     app.jinja_env.filters["sentence"] = sentence
+    app.jinja_env.filters["decimal"] = decimal

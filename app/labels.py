@@ -5,6 +5,7 @@ from flask import Flask
 from flask_babel import gettext as _, lazy_gettext as _l, lazy_pgettext
 
 from scoring.seeds import SEED_LABELS
+from app.formatting import number_text
 from app.i18n import current_language, localised
 from app.vocabulary import Role, Status
 
@@ -148,7 +149,8 @@ def describe_state(question, state: dict | None) -> str:
     if state.get("not_applicable"):
         parts.append(_("Not applicable"))
     elif state.get("value") is not None and question is not None:
-        parts.append(answer_text(question, str(state["value"]), unit=False))
+        shown = answer_text(question, str(state["value"]), unit=False)
+        parts.append(number_text(shown) if question.type == "number" else shown)
     for field in ("comment", "response", "evidence_url", "filename"):
         if state.get(field):
             parts.append(str(state[field]))

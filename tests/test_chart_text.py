@@ -17,7 +17,7 @@ def test_the_comparison_summary_names_the_leader_the_last_and_the_weakest_dimens
 
 def test_the_comparison_summary_is_in_russian_for_russian_readers(ru):
     text = chart_text.comparison_summary([armenia()], MINI, "ru")
-    assert text.startswith("Самый высокий общий индекс: Armenia (87.5, уровень 1 · Безбумажная).")
+    assert text.startswith("Самый высокий общий индекс: Armenia (87,5, уровень 1 · Безбумажная).")
 
 
 def test_a_comparison_without_scores_says_so(en):

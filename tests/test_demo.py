@@ -132,3 +132,33 @@ def test_every_dashboard_tab_answers_on_the_demo_data_with_every_switch(app, run
     client.post("/language/en", data={"next": "/"})
     page = client.get("/dashboard/trends?comparable=1").get_data(as_text=True)
     assert "share no criterion with the same stage and scoring" in page
+
+
+def test_russian_pages_write_indices_with_a_decimal_comma_and_the_same_digits(app, runner, client, auth):
+    """An index or a number answer reads 62.5 in English and 62,5 in Russian, with the same digits (Python's rounding, as the
+    CSV exports write them); the charts use the language's mark in their own number formats too."""
+    import json
+    import re
+
+    files = ["questionnaires/digital-customs-maturity/2026.1.yaml", "questionnaires/digital-customs-maturity/2026.2.yaml"]
+    assert runner.invoke(args=["questionnaires", "load", *files]).exit_code == 0
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    auth.login("analyst@demo.example", DEMO_PASSWORD)
+    review = re.search(r'href="(/review/\d+)"', client.get("/review/").get_data(as_text=True)).group(1)
+    pages, figures = {}, 0
+    for language in ("en", "ru"):
+        client.post(f"/language/{language}", data={"next": "/"})
+        pages[language] = {path: client.get(path).get_data(as_text=True)
+                           for path in ("/dashboard/", "/dashboard/country/AM", "/dashboard/trends", review)}
+    for path, english in pages["en"].items():
+        russian = pages["ru"][path]
+        shown_en = re.findall(r">(\d{1,3}\.\d)<", english)
+        assert shown_en, path
+        assert re.findall(r">(\d{1,3},\d)<", russian) == [n.replace(".", ",") for n in shown_en], path
+        assert not re.findall(r">\d{1,3}\.\d<", russian), path
+        for figure in re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', russian, re.S):
+            layout = json.loads(figure).get("layout")
+            if layout is not None:
+                assert layout["separators"] == ", ", path
+                figures += 1
+    assert figures >= 3

@@ -10,6 +10,7 @@ from app.models import Assessment, ReviewFlag
 from app.services import answers as stored_answers, attachments, countries, scores
 from app.services.questionnaires import parsed
 from app.assessments import views
+from app.formatting import number_text
 from app.i18n import current_language
 
 
@@ -117,6 +118,4 @@ def missing(assessment: Assessment) -> dict:
 
 def number_shown(value: str) -> str:
     """A stored number (canonical, with a point) as people of the page's language write it (ru: 9,5)."""
-    from app.i18n import current_language
-
-    return value.replace(".", ",") if current_language() == "ru" else value
+    return number_text(value)

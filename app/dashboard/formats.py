@@ -1,12 +1,13 @@
 """Numbers as the dashboard tables show them: plain functions, which Jinja calls for a fraction of what a
 macro call costs (a comparison table formats some hundred values)."""
+from app.formatting import decimal
 
 DASH = "—"
 
 
 def num(value: float | None) -> str:
-    """An index (0–100) with one decimal, e.g. "47.5"; "—" for None."""
-    return DASH if value is None else "%.1f" % value
+    """An index (0–100) with one decimal and the UI language's decimal mark, e.g. "47.5" ("47,5"); "—" for None."""
+    return DASH if value is None else decimal(value)
 
 
 def pct(value: float | None) -> str:

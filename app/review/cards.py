@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.assessments import views
+from app.assessments.context import number_shown
 from app.formatting import human_size
 from app.labels import flag_state_label
 from app.models import QuestionnaireVersion
@@ -47,6 +48,8 @@ class CardText:
     answer: str
     #: answer value -> option label; values not listed (numbers, text) are printed themselves
     options: dict[str, str]
+    #: a number question: its stored value (canonical, with a point) is shown with the language's mark
+    number: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def _build(questionnaire, view: views.QuestionnaireView, t: dict[str, str]) -> T
                  f'<h3 class="h6 fw-semibold mb-0">{_e(v.text)}</h3>\n'),
             answer=(f'</div>\n<div class="mt-1"><span class="text-body-secondary small">{t["answer_colon"]}</span> '
                     f'<span data-testid="answer-{key}">'),
-            options={value: _e(label) for value, label in v.options})
+            options={value: _e(label) for value, label in v.options}, number=q.type == "number")
     return Texts(texts, {key: _e(title) for key, title in view.dimension_titles.items()})
 
 
@@ -215,7 +218,9 @@ def _card(out: list[str], item: ReviewItem, page: Page) -> None:
             out.append(t["not_applicable"])
         elif a.value is not None:
             shown = c.options.get(a.value)
-            out.append(_e(a.value) if shown is None else shown)
+            if shown is None:
+                shown = _e(number_shown(a.value) if c.number else a.value)
+            out.append(shown)
         else:
             out.append("—")
         out.append("</span>\n")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
-from app.formatting import decimal
+from app.formatting import decimal, decimal_mark
 from app.i18n import localised
 from app.labels import level_name, level_names, numbered_level_name  # noqa: F401  (charts.level_names: pages)
 from app.vocabulary import OVERALL, version_key
@@ -73,7 +73,7 @@ def _layout(title: str, subtitle: str = "", **extra) -> dict:
 
 def _figure(data: list, layout: dict, lang: str, filename: str) -> dict:
     # the decimal mark of the language in plotly's own number formats (hover, axes), as on the page
-    layout = {"separators": decimal(0.5, "%.1f", lang)[1] + " ", **layout}
+    layout = {"separators": decimal_mark(lang) + " ", **layout}
     return {"data": data, "layout": layout, "config": config(lang, filename)}
 
 

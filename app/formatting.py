@@ -28,7 +28,8 @@ def human_size(size: int | None) -> str:
 
 
 @functools.cache
-def _decimal_mark(language: str) -> str:
+def decimal_mark(language: str) -> str:
+    """The decimal mark people of the language write: "." in English, "," in Russian (CLDR, via Babel)."""
     return get_decimal_symbol(language)
 
 
@@ -46,7 +47,7 @@ def decimal(value: float | None, pattern: str = "%.1f", lang: str | None = None)
 
 def number_text(stored: str, lang: str | None = None) -> str:
     """A stored number (canonical text with a point, e.g. "9.5") as people of the language write it ("9,5")."""
-    mark = _decimal_mark(lang or current_language())
+    mark = decimal_mark(lang or current_language())
     return stored if mark == "." else stored.replace(".", mark)
 
 

@@ -13,8 +13,8 @@ is therefore rendered in two stages:
 2. On each page, that template is rendered with the assessment's part: the answer, its comment and
    evidence, whether skip logic hides it, attachments, review flags, URLs and form tokens.
 
-The HTML is the one the single macro produced; tests/test_section_cards.py compares the two stages with
-a one-stage rendering of the same template.
+The HTML is the one the single macro produced: tests/test_section_cards.py compares the two stages with
+that macro (kept as tests/data/question_macro_reference.html) for every question of every questionnaire.
 """
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ from app.models import Assessment, ReviewFlag
 from app.services import answers as stored_answers, attachments, countries, scores
 from app.services.questionnaires import parsed
 from app.assessments import views
-from app.formatting import number_text
 from app.i18n import current_language
 
 
@@ -115,7 +114,3 @@ def missing(assessment: Assessment) -> dict:
     return {"questionnaire": parsed(assessment.questionnaire_version),
             "missing": workflow.submission_problems(assessment)}
 
-
-def number_shown(value: str) -> str:
-    """A stored number (canonical, with a point) as people of the page's language write it (ru: 9,5)."""
-    return number_text(value)

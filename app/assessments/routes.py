@@ -9,6 +9,7 @@ from app import labels, text as text_limits
 from app.assessments import bp, cards, context, views
 from app.charts import overall_rule
 from app.assessments.forms import ActionForm, FlagResponseForm, StartForm, SubmitForm
+from app.formatting import number_text
 from app.i18n import current_language, localised
 from app.services import questionnaires, scores, workflow
 from app.services.questionnaires import parsed
@@ -149,6 +150,6 @@ bp.add_app_template_global(views.question_url, "question_url")
 bp.add_app_template_global(cards.render_card, "render_card")
 bp.add_app_template_global(views.KEY, "question_key_placeholder")
 bp.add_app_template_global(labels.numbered_level_name, "level_name")
-bp.add_app_template_global(context.number_shown, "number_shown")
+bp.add_app_template_global(number_text, "number_shown")
 bp.add_app_template_global(text_limits.LIMITS, "text_limits")
 bp.add_app_template_global(overall_rule, "overall_rule")

@@ -73,6 +73,8 @@ def _remember_session_language(response):
     # the loader read it before any commit of the request (reading it now would reload the user); a request
     # that logged the user in did not go through the loader
     unset = g.get("language_unset")
-    if unset if unset is not None else current_user.language is None:
+    if unset is None:
+        unset = current_user.language is None
+    if unset:
         notifications.remember_session_language(current_user, current_language())
     return response

@@ -18,8 +18,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.assessments import views
-from app.assessments.context import number_shown
-from app.formatting import human_size
+from app.formatting import human_size, number_text
 from app.labels import flag_state_label
 from app.models import QuestionnaireVersion
 from app.review.workspace import ReviewItem, SectionView
@@ -219,7 +218,7 @@ def _card(out: list[str], item: ReviewItem, page: Page) -> None:
         elif a.value is not None:
             shown = c.options.get(a.value)
             if shown is None:
-                shown = _e(number_shown(a.value) if c.number else a.value)
+                shown = _e(number_text(a.value) if c.number else a.value)
             out.append(shown)
         else:
             out.append("—")

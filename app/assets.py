@@ -25,6 +25,9 @@ FILE_ENDPOINTS = {"static": "filename", "bootstrap.static": "filename", "dashboa
 COMPRESSIBLE = (".css", ".js", ".svg", ".map", ".json", ".txt")
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 _versions: dict[tuple[str, int, int], str] = {}
+#: path -> version, read once per process: the files of a running server change only with a deployment,
+#: which restarts it (every page names about ten files; a stat each was measurable per request)
+_fixed_versions: dict[str, str] = {}
 
 
 def register(app: Flask) -> None:
@@ -54,7 +57,17 @@ def version_of(app: Flask, endpoint: str, values: dict) -> str:
     if FILE_ENDPOINTS.get(endpoint) != "filename" or "v" in values or "filename" not in values:
         return ""
     folder = _folder(app, endpoint)
-    return file_version(os.path.join(folder, values["filename"])) if folder is not None else ""
+    if folder is None:
+        return ""
+    path = os.path.join(folder, values["filename"])
+    if app.debug:  # files edited while `flask run --debug` serves them get a new URL at once
+        return file_version(path)
+    version = _fixed_versions.get(path)
+    if version is None:
+        version = file_version(path)
+        if version:  # a missing file is looked for again
+            _fixed_versions[path] = version
+    return version
 
 
 def file_version(path: str) -> str:

@@ -22,6 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+#: the one browser every request of a benchmark comes from, the login included. Flask-Login's session
+#: protection ties a session to the address and User-Agent it was opened with; requests from another
+#: agent (wrk's default, urllib's) would mark it not fresh and have the product re-sign and resend the
+#: session cookie on every response, work no browser causes (a browser keeps its agent and the new cookie).
+USER_AGENT = "customs-maturity-benchmark/1"
+
+
 @dataclass(frozen=True)
 class Session:
     """A logged-in browser: the Cookie header and the CSRF token of its pages."""
@@ -53,7 +60,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def _headers(session: Session | None, json_body: bool = False) -> dict:
-    headers = {}
+    headers = {"User-Agent": USER_AGENT}
     if session is not None:
         headers.update(Cookie=session.cookie, **({"X-CSRFToken": session.csrf} if json_body else {}))
     if json_body:
@@ -115,7 +122,8 @@ function request()
   local t = table.remove(free, 1)
   if t == nil then t = targets[1] end
   local body = string.format('{{"base_revision": %d, "{field}": "%s"}}', t.rev, t.vals[t.rev % 2 + 1])
-  local headers = {{["Content-Type"] = "application/json", ["Cookie"] = t.cookie, ["X-CSRFToken"] = t.csrf}}
+  local headers = {{["Content-Type"] = "application/json", ["Cookie"] = t.cookie, ["X-CSRFToken"] = t.csrf,
+                     ["User-Agent"] = [==[{agent}]==]}}
   return wrk.format("POST", t.path, headers, body)
 end
 
@@ -164,7 +172,9 @@ class Wrk:
 
     def get(self, url: str, session: Session | None, label: str) -> Result:
         preflight(url, session)
-        script = "" if session is None else f"wrk.headers['Cookie'] = {_lua(session.cookie)}\n"
+        script = f"wrk.headers['User-Agent'] = {_lua(USER_AGENT)}\n"
+        if session is not None:
+            script += f"wrk.headers['Cookie'] = {_lua(session.cookie)}\n"
         return self._run(url, script)
 
     def save(self, targets: list[dict], url_of, sessions: dict | None, label: str, field: str,
@@ -182,7 +192,7 @@ class Wrk:
         if len(targets) <= self.connections:
             raise SystemExit(f"{label}: {len(targets)} answers are too few for {self.connections} connections")
         script = _SAVES.format(targets="{\n" + ",\n".join(rows) + "\n}", nthreads=self.threads, field=field,
-                               json_key={"key": "question_key"}.get(key_field, key_field))
+                               agent=USER_AGENT, json_key={"key": "question_key"}.get(key_field, key_field))
         parts = urllib.parse.urlsplit(url_of(targets[0]))
         return self._run(f"{parts.scheme}://{parts.netloc}/", script)
 

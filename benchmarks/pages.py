@@ -200,6 +200,7 @@ def login(base: str, email: str) -> loadgen.Session:
 
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", loadgen.USER_AGENT)]  # the agent of the load that follows
     page = opener.open(f"{base}/login").read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": token}).encode()
@@ -213,6 +214,11 @@ def login(base: str, email: str) -> loadgen.Session:
 # ---- closed loop -----------------------------------------------------------------------------
 
 PAGES = (  # name, who, path (format fields: assessment ids), target ratio against the anchor page
+    # the floor under every page: the health check (its statements, a JSON answer) anonymous, then with a
+    # logged-in session (session cookie, user and session row, CSRF, language, headers): the difference
+    # is what logging in costs every request before any page is built
+    ("health check, anonymous (/healthz)", None, "/healthz", None),
+    ("health check, logged in (/healthz)", "am.coordinator", "/healthz", None),
     ("home", "am.coordinator", "/", None),
     ("assessments list", "am.coordinator", "/assessments/", None),
     ("assessment overview", "am.coordinator", "/assessments/{AM-2026}", None),
@@ -232,7 +238,9 @@ def closed_loop(app_base: str, anchor_base: str, database: str, fixture: Fixture
     """
     sessions = {}
 
-    def session(who: str) -> loadgen.Session:
+    def session(who: str | None) -> loadgen.Session | None:
+        if who is None:
+            return None
         if who not in sessions:
             sessions[who] = login(app_base, f"{who}@demo.example")
         return sessions[who]
@@ -325,7 +333,8 @@ def cpu_ratios(database: str, fixture: Fixture, repeat: int) -> bool:
     def client(who):
         if who not in clients:
             clients[who] = app.test_client()
-            clients[who].post("/login", data={"email": f"{who}@demo.example", "password": PASSWORD})
+            if who is not None:
+                clients[who].post("/login", data={"email": f"{who}@demo.example", "password": PASSWORD})
         return clients[who]
 
     def cpu(send, n) -> float:

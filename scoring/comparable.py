@@ -55,8 +55,14 @@ def restrict(q: Questionnaire, keys: Iterable[str], rules_from: Questionnaire | 
     it but add nothing to any sum; dimensions left without questions are dropped. Unknown
     keys are ignored. ``rules_from`` (default ``q``) supplies the scoring rules, so that
     every version of a trend is scored alike.
+
+    Raises ValueError when none of ``keys`` is a question of ``q``: a questionnaire without
+    questions has no dimension and cannot be scored (callers check ``common_criteria`` first).
     """
     wanted = {k for k in keys if k in {x.key for x in q.questions}}
+    if not wanted:
+        raise ValueError(f"none of the criteria to keep is a question of {q.id} {q.version}: "
+                         "nothing would be left to score")
     gates = set()
     for key in sorted(wanted):
         condition = q.question(key).show_if

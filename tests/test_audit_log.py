@@ -231,3 +231,48 @@ def test_any_filter_values_give_a_page_never_an_error(app, client, auth, make_us
         response.close()
 
     check()
+
+
+def _recorded_event_types() -> set[str]:
+    """Every event type the application records: record("...") literals, both arms of a conditional one,
+    the transitions' `assessment.<target>` and the refusals the security module records by name."""
+    from pathlib import Path
+
+    from app.vocabulary import TRANSITIONS
+
+    found: set[str] = set()
+    for path in (Path(__file__).resolve().parent.parent / "app").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for call in re.finditer(r"\brecord\(([^,]+),", text):
+            found.update(re.findall(r'"([a-z_]+(?:\.[a-z_]+)+)"', call.group(1)))
+        found.update(re.findall(r'_audited_refusal\("([a-z_.]+)"\)', text))
+    found.update(f"assessment.{change.target}" for change in TRANSITIONS)
+    return found
+
+
+def test_every_recorded_event_type_has_a_name_in_both_languages(app):
+    from app import audit
+
+    recorded = _recorded_event_types()
+    assert {"answer.update", "user.disable", "assessment.validated", "csrf.refused"} <= recorded  # the scan works
+    assert recorded - set(audit.EVENT_TYPES) == set(), "event types without a name in app.audit.EVENT_TYPES"
+    from flask_babel import force_locale
+
+    with app.test_request_context():
+        with force_locale("ru"):
+            untranslated = {a for a in audit.EVENT_TYPES if str(audit.EVENT_TYPES[a]) == str(audit.EVENT_TYPES[a]._args[0])}
+        assert untranslated == set(), "event types without a Russian name"
+
+
+def test_the_audit_page_names_event_types_in_the_readers_language(app, client, auth, make_user, start):
+    admin, *_rest = _seed(app, make_user, start)
+    auth.login(admin)
+    page = client.get("/admin/audit", query_string={"action": "answer.update"}).get_data(as_text=True)
+    assert "Answer changed" in page and "<code class=\"small\">answer.update</code>" in page
+    assert re.search(r'<option value="login.failure">Login failed</option>', page)
+    client.post("/language/ru")
+    page = client.get("/admin/audit", query_string={"action": "answer.update"}).get_data(as_text=True)
+    assert "Ответ изменён" in page and "Answer changed" not in page
+    # the CSV keeps the codes (its readers filter and join on them)
+    body = client.get("/admin/audit", query_string={"format": "csv", "action": "answer.update"}).get_data(as_text=True)
+    assert "answer.update" in body and "Ответ изменён" not in body

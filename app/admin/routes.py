@@ -111,4 +111,5 @@ def audit_log():
     number = request.args.get("page", "1")
     result = audit_log_service.page(current_user, filters, int(number) if number.isascii() and number.isdigit() and len(number) < 10 else 1)
     return render_template("admin/audit.html", result=result, filters=filters, args=filters.as_args(),
-                           actions=audit_log_service.actions(current_user), countries=countries.all_countries())
+                           actions=audit_log_service.action_choices(current_user),
+                           event_type_label=audit_log_service.event_type_label, countries=countries.all_countries())

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import sqlalchemy as sa
 
 from app import access
+from app.audit import event_type_label  # noqa: F401  (the audit page names event types with it)
 from app.extensions import db
 from app.models import Assessment, AuditEvent, User
 
@@ -108,6 +109,12 @@ def actions(reader: User) -> list[str]:
     """The event types present in the log (for the filter's choices)."""
     query = sa.select(AuditEvent.action).distinct().where(access.audit_visibility(reader)).order_by(AuditEvent.action)
     return list(db.session.scalars(query))
+
+
+def action_choices(reader: User) -> list[tuple[str, str]]:
+    """(event type, its name in the current language) of the types present in the log, ordered by name."""
+    return sorted(((action, event_type_label(action)) for action in actions(reader)),
+                  key=lambda choice: choice[1].casefold())
 
 
 def csv_rows(reader: User, filters: AuditFilters) -> Iterator[list]:

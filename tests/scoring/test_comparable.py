@@ -65,3 +65,11 @@ def test_a_criterion_renamed_twice_is_followed_through_both_crosswalks():
     v2 = version("2", question("a2"), question("z"), supersedes={"version": "1", "renamed": {"a": "a2"}})
     v3 = version("3", question("a3"), supersedes={"version": "2", "renamed": {"a2": "a3"}, "dropped": ["z"]})
     assert scoring.common_criteria([v1, v2, v3]) == [frozenset({"a"}), frozenset({"a2"}), frozenset({"a3"})]
+
+
+@pytest.mark.parametrize("keys", [[], ["c"], ["no-such-question"]])
+def test_restricting_to_no_question_of_the_version_is_refused_with_a_clear_error(keys):
+    # "c" was dropped in 2026: nothing of NEW would be left, and an empty questionnaire cannot be scored
+    with pytest.raises(ValueError, match="nothing would be left to score"):
+        scoring.restrict(NEW, keys)
+    assert index(scoring.restrict(NEW, ["a"]), a="yes") == 100.0

@@ -82,6 +82,9 @@ class Notification(db.Model):
     read_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
     #: when the e-mail copy was handed to the mail server (None: not sent, mail off or refused)
     emailed_at: so.Mapped[Optional[datetime]] = so.mapped_column(UTCDateTime)
+    #: an e-mail copy is owed: queued when the notification was stored, not yet accepted by the mail
+    #: server; `flask notifications send-due` tries again for EMAIL_RETRY_HOURS (app.services.notifications)
+    email_due: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     user: so.Mapped[User] = so.relationship()
 

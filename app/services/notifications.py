@@ -3,16 +3,18 @@
 The workflow calls one hook per transition (on_submitted, on_returned, on_flag_answered,
 on_validated) after the status change and before its commit, so the notifications are stored
 in the same transaction; e-mail copies leave after the commit (app.services.mail). Deadline
-reminders come from `send_due`, run by `flask notifications send-due` (cron or a systemd timer).
+reminders come from `send_due`, run by `flask notifications send-due` (cron or a systemd timer),
+which also sends again the e-mail copies a mail server refused (`send_owed_emails`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+import sqlalchemy.orm as so
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app import audit
@@ -74,11 +76,72 @@ def notify(users: list[User], kind: str, *, assessment: Assessment | None = None
 
 
 def _queue_email(notification: Notification, user: User) -> None:
+    notification.email_due = True
+    mail.queue(*_email_of(notification, user), notification=notification)
+
+
+def _email_of(notification: Notification, user: User) -> tuple[str, str, str]:
+    """(to, subject, body) of a notification's e-mail copy, in the user's notification language."""
     lang = language_of(user)
     text = render(notification, lang, user)
     prefix = {"en": "[Digital Customs Maturity]", "ru": "[Цифровая зрелость таможни]"}.get(lang, "")
-    mail.queue(user.email, f"{prefix} {text.subject}".strip(),
-               email_text(text, user, lang, current_app.config["APP_BASE_URL"]))
+    return (user.email, f"{prefix} {text.subject}".strip(),
+            email_text(text, user, lang, current_app.config["APP_BASE_URL"]))
+
+
+#: how long a refused e-mail copy is tried again (older news is left to the in-app list)
+EMAIL_RETRY_HOURS = 48
+#: a copy younger than this may still be on its first way out (sent after its own commit)
+EMAIL_RETRY_AFTER = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class EmailRetry:
+    """What one `send_owed_emails` run did: copies sent now, copies still refused."""
+
+    sent: int
+    failed: int
+
+
+def send_owed_emails(at: datetime | None = None) -> EmailRetry:
+    """Send again the e-mail copies the mail server refused (notifications still `email_due`).
+
+    Only copies of the last EMAIL_RETRY_HOURS, at least EMAIL_RETRY_AFTER old, to users whose account is
+    active and who still want e-mail; nothing without a mail server. Each copy is claimed first (its
+    `email_due` cleared in a committed UPDATE that counts rows), so two runs at once never send one copy
+    twice; a copy refused again is owed again. Commits.
+    """
+    if not mail.configured():
+        return EmailRetry(0, 0)
+    at = at or cycles.now()
+    owed = list(db.session.scalars(
+        sa.select(Notification).join(Notification.user)
+        .where(Notification.email_due, Notification.emailed_at.is_(None),
+               Notification.created_at >= at - timedelta(hours=EMAIL_RETRY_HOURS),
+               Notification.created_at <= at - EMAIL_RETRY_AFTER,
+               User.active, User.email_notifications, User.email != "")
+        .options(so.contains_eager(Notification.user)).order_by(Notification.id)))
+    claimed = []
+    for notification in owed:
+        taken = db.session.execute(sa.update(Notification).where(
+            Notification.id == notification.id, Notification.email_due).values(email_due=False)
+            .execution_options(synchronize_session=False)).rowcount
+        if taken:
+            claimed.append((notification.id, _email_of(notification, notification.user)))
+    db.session.commit()
+    if not claimed:
+        return EmailRetry(0, 0)
+    accepted = mail.send_now(current_app._get_current_object(),
+                             [mail.message(*email) for _id, email in claimed])
+    sent = [notification_id for (notification_id, _email), ok in zip(claimed, accepted) if ok]
+    refused = [notification_id for (notification_id, _email), ok in zip(claimed, accepted) if not ok]
+    if sent:
+        db.session.execute(mail.mark_sent(sent, at))
+    if refused:
+        db.session.execute(sa.update(Notification).where(Notification.id.in_(refused)).values(email_due=True)
+                           .execution_options(synchronize_session=False))
+    db.session.commit()
+    return EmailRetry(len(sent), len(refused))
 
 
 def _base(assessment: Assessment) -> dict:

@@ -1,5 +1,6 @@
 """Deadline reminders (`flask notifications send-due`): the right ones, to coordinators, never twice."""
 import threading
+import time
 from datetime import date, datetime, timezone
 
 import pytest
@@ -189,3 +190,57 @@ def test_two_concurrent_runs_send_each_reminder_once(shared_app, monkeypatch):
         per_user = db.session.execute(sa.select(Notification.user_id, sa.func.count()).group_by(
             Notification.user_id)).all()
     assert sorted(n for _u, n in per_user) == [3] * 5  # each coordinator: one overdue notice per cycle
+
+
+def test_two_concurrent_runs_send_each_refused_e_mail_copy_once(shared_app, smtp_sink, monkeypatch):
+    """Both runs read the same owed copies, then claim them at the same moment: each copy goes out once."""
+    from datetime import timedelta
+
+    from app.services import accounts, countries, cycles, notifications
+
+    sink, port = smtp_sink
+    app = shared_app
+    configure_mail(app, port)
+    with app.app_context():
+        countries.sync_countries(("AM",))
+        users = [accounts.create_user(email=f"analyst{n}@example.org", name=f"A{n}", role="analyst",
+                                      password=PASSWORD) for n in range(6)]
+        for user in users:  # copies a failing server refused: owed
+            db.session.add(Notification(user_id=user.id, kind="submitted", params={"cycle": "2026", "country": "AM"},
+                                        email_due=True))
+        db.session.commit()
+    later = cycles.now() + timedelta(minutes=10)
+
+    barrier, owed_emails = threading.Barrier(2, timeout=10), notifications._owed_emails
+
+    def racing_owed(at):
+        found = owed_emails(at)
+        db.session.commit()  # the other run reads too before either claims
+        barrier.wait()
+        return found
+
+    monkeypatch.setattr(notifications, "_owed_emails", racing_owed)
+    results, errors = [], []
+
+    def run():
+        try:
+            with app.app_context():
+                results.append(notifications.send_owed_emails(later))
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sum(r.sent for r in results) == 6 and sum(r.failed for r in results) == 0
+    sink.wait_for(6)
+    time.sleep(0.3)  # a duplicate would arrive now
+    received = sorted(rcpt for _f, (rcpt,) in sink.envelopes)
+    assert received == sorted(f"analyst{n}@example.org" for n in range(6))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).where(
+            Notification.email_due.is_(False), Notification.emailed_at.is_not(None))) == 6

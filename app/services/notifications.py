@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 import sqlalchemy.orm as so
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app import audit
+from app import audit, database
 from app.extensions import db
 from app.models import Assessment, Cycle, Notification, Reminder, ReviewFlag, User
 from app.services import cycles, deadlines, mail
@@ -107,27 +107,16 @@ def send_owed_emails(at: datetime | None = None) -> EmailRetry:
     """Send again the e-mail copies the mail server refused (notifications still `email_due`).
 
     Only copies of the last EMAIL_RETRY_HOURS, at least EMAIL_RETRY_AFTER old, to users whose account is
-    active and who still want e-mail; nothing without a mail server. Each copy is claimed first (its
-    `email_due` cleared in a committed UPDATE that counts rows), so two runs at once never send one copy
-    twice; a copy refused again is owed again. Commits.
+    active and who still want e-mail; nothing without a mail server. Each copy is claimed before it is
+    sent (`_claim_email`: its `email_due` cleared by an UPDATE that counts rows, in one write transaction),
+    so two runs at once never send one copy twice; a copy refused again is owed again. Commits.
     """
     if not mail.configured():
         return EmailRetry(0, 0)
     at = at or cycles.now()
-    owed = list(db.session.scalars(
-        sa.select(Notification).join(Notification.user)
-        .where(Notification.email_due, Notification.emailed_at.is_(None),
-               Notification.created_at >= at - timedelta(hours=EMAIL_RETRY_HOURS),
-               Notification.created_at <= at - EMAIL_RETRY_AFTER,
-               User.active, User.email_notifications, User.email != "")
-        .options(so.contains_eager(Notification.user)).order_by(Notification.id)))
-    claimed = []
-    for notification in owed:
-        taken = db.session.execute(sa.update(Notification).where(
-            Notification.id == notification.id, Notification.email_due).values(email_due=False)
-            .execution_options(synchronize_session=False)).rowcount
-        if taken:
-            claimed.append((notification.id, _email_of(notification, notification.user)))
+    owed = _owed_emails(at)
+    database.begin_write()  # ends the read above; on SQLite the claims wait for the write lock
+    claimed = [(notification_id, email) for notification_id, email in owed if _claim_email(notification_id)]
     db.session.commit()
     if not claimed:
         return EmailRetry(0, 0)
@@ -142,6 +131,25 @@ def send_owed_emails(at: datetime | None = None) -> EmailRetry:
                            .execution_options(synchronize_session=False))
     db.session.commit()
     return EmailRetry(len(sent), len(refused))
+
+
+def _owed_emails(at: datetime) -> list[tuple[int, tuple[str, str, str]]]:
+    """(notification id, (to, subject, body)) of the copies send_owed_emails may send at `at`."""
+    owed = db.session.scalars(
+        sa.select(Notification).join(Notification.user)
+        .where(Notification.email_due, Notification.emailed_at.is_(None),
+               Notification.created_at >= at - timedelta(hours=EMAIL_RETRY_HOURS),
+               Notification.created_at <= at - EMAIL_RETRY_AFTER,
+               User.active, User.email_notifications, User.email != "")
+        .options(so.contains_eager(Notification.user)).order_by(Notification.id))
+    return [(notification.id, _email_of(notification, notification.user)) for notification in owed]
+
+
+def _claim_email(notification_id: int) -> bool:
+    """Take the owed copy for this run: True when this transaction cleared its `email_due` (no other run did)."""
+    return db.session.execute(sa.update(Notification).where(
+        Notification.id == notification_id, Notification.email_due).values(email_due=False)
+        .execution_options(synchronize_session=False)).rowcount == 1
 
 
 def _base(assessment: Assessment) -> dict:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
-import sqlalchemy.orm as so
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app import audit, database

@@ -280,20 +280,22 @@ def report_closed(rows: list[tuple], args, generator: str) -> bool:
           f"{args.rounds} rounds, gunicorn {args.workers} workers x {args.threads} threads, load generator: "
           f"{generator}. Figures are medians over the rounds; the ratio is taken within each round.")
     print(f"{'request':<46}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}{'ratio':>8}"
-          f"{'target':>8}  verdict")
+          f"{'rounds':>12}{'target':>8}  verdict")
     ok = True
     median = statistics.median
     for name, results, anchor_rates, target in rows:
         rate, p50, p95, p99 = (median(getattr(r, f) for r in results) for f in ("rate", "p50", "p95", "p99"))
         errors = sum(r.errors for r in results)
-        ratio = median(r.rate / a for r, a in zip(results, anchor_rates)) if anchor_rates else None
+        ratios = [r.rate / a for r, a in zip(results, anchor_rates)] if anchor_rates else []
+        ratio = median(ratios) if ratios else None
+        spread = f"{100 * min(ratios):.0f}-{100 * max(ratios):.0f} %" if ratios else ""
         verdict = ""
         if anchor_rates:
             good = (target is None or ratio >= target) and p95 <= P95_TARGET and not errors
             verdict = "ok" if good else "BELOW TARGET"
             ok = ok and good
         print(f"{name:<46}{rate:>8.0f}{1000 * p50:>9.1f}{1000 * p95:>9.1f}{1000 * p99:>9.1f}{errors:>8}"
-              f"{'' if ratio is None else f'{100 * ratio:.0f} %':>8}"
+              f"{'' if ratio is None else f'{100 * ratio:.0f} %':>8}{spread:>12}"
               f"{'' if target is None else f'{100 * target:.0f} %':>8}  {verdict}")
     for name, results, _anchor_rates, _target in rows:
         kinds: dict[str, int] = {}
@@ -303,7 +305,9 @@ def report_closed(rows: list[tuple], args, generator: str) -> bool:
         if kinds:
             print(f"  errors of {name}: " + ", ".join(f"{count} x {kind}" for kind, count in sorted(kinds.items())))
     print(f"(targets: pages {100 * PAGE_TARGET:.0f} % of the anchor page, autosave {100 * SAVE_TARGET:.0f} % of the "
-          f"anchor save, every page p95 <= {1000 * P95_TARGET:.0f} ms; errors = non-2xx or failed requests)")
+          f"anchor save, every page p95 <= {1000 * P95_TARGET:.0f} ms; errors = non-2xx or failed requests; rounds = "
+          f"the lowest and highest ratio of the rounds: a wide range means the machine's load moved, and the "
+          f"in-process scenario (cpu) is the steadier figure)")
     return ok
 
 

@@ -140,6 +140,29 @@ def test_the_command_line_prints_what_it_sent(app, runner, people, cycle_id, mon
 
 # ---- two runs at the same moment, on a real file database / PostgreSQL ---------------------------
 
+def _twice_at_once(app, work) -> list:
+    """Run `work` in two threads at once, each in its own app context and session; their results.
+
+    Fails the test with the first exception a thread raised."""
+    results, errors = [], []
+
+    def run():
+        try:
+            with app.app_context():
+                results.append(work())
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    return results
+
+
 def test_two_concurrent_runs_send_each_reminder_once(shared_app, monkeypatch):
     from app.services import accounts, countries, notifications, questionnaires
     from tests.conftest import DATA
@@ -168,22 +191,7 @@ def test_two_concurrent_runs_send_each_reminder_once(shared_app, monkeypatch):
         return claim(*args)
 
     monkeypatch.setattr(notifications, "_claim", racing_claim)
-    results, errors = [], []
-
-    def run():
-        try:
-            with app.app_context():
-                results.append(notifications.send_due(_utc(2026, 12, 8, 9)))
-                db.session.remove()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    results = _twice_at_once(app, lambda: notifications.send_due(_utc(2026, 12, 8, 9)))
     assert sum(len(r) for r in results) == 15  # 3 cycles x 5 countries, split between the runs
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Reminder.id))) == 15
@@ -220,22 +228,7 @@ def test_two_concurrent_runs_send_each_refused_e_mail_copy_once(shared_app, smtp
         return found
 
     monkeypatch.setattr(notifications, "_owed_emails", racing_owed)
-    results, errors = [], []
-
-    def run():
-        try:
-            with app.app_context():
-                results.append(notifications.send_owed_emails(later))
-                db.session.remove()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    results = _twice_at_once(app, lambda: notifications.send_owed_emails(later))
     assert sum(r.sent for r in results) == 6 and sum(r.failed for r in results) == 0
     sink.wait_for(6)
     time.sleep(0.3)  # a duplicate would arrive now

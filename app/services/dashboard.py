@@ -127,27 +127,13 @@ def resolve_version(user: User, filters: Filters,
     return max(pool, key=lambda v: version_key(v.version)) if pool else None
 
 
-def cycles(user: User, filters: Filters, version: QuestionnaireVersion) -> list[str]:
-    """Cycles of this version with data the user may see, newest first."""
-    rows = db.session.scalars(sa.select(Assessment.cycle).distinct().where(
-        Assessment.questionnaire_version_id == version.id, scope(user, replace(filters, countries=()))))
-    return sorted(rows, reverse=True)
-
-
-def countries_with_data(user: User, filters: Filters, questionnaire_id: str) -> list[Country]:
-    """EEU members plus every country with a visible assessment of the questionnaire, by code."""
-    codes = set(db.session.scalars(sa.select(Assessment.country_code).distinct().where(
-        Assessment.questionnaire_id == questionnaire_id, scope(user, replace(filters, countries=())))))
-    codes.update(EEU_MEMBERS)
-    return list(db.session.scalars(sa.select(Country).where(Country.code.in_(codes)).order_by(Country.code)))
-
-
 @dataclass(frozen=True)
 class Choices:
     """What a dashboard's filter form offers, from one reading of the assessments the user may see.
 
     versions: versions_with_data; version: resolve_version (None: no data); cycles: the version's cycles
-    with data, newest first; countries: countries_with_data (empty unless asked for).
+    with visible assessments, newest first; countries: the EEU members and every country with a visible
+    assessment of the version's questionnaire, by code (empty unless asked for).
     """
 
     versions: list[QuestionnaireVersion]
@@ -157,8 +143,8 @@ class Choices:
 
 
 def choices(user: User, filters: Filters, with_countries: bool = True) -> Choices:
-    """versions_with_data, resolve_version, cycles and countries_with_data of the filters, in two or three
-    queries: (version, cycle, country) of every visible assessment, the versions, and the countries."""
+    """The filter form's choices for these filters, in two or three queries: (version, cycle, country) of
+    every visible assessment, the versions, and the countries."""
     seen = db.session.execute(sa.select(
         Assessment.questionnaire_version_id, Assessment.questionnaire_id, Assessment.cycle, Assessment.country_code)
         .distinct().where(scope(user, replace(filters, countries=())))).all()
